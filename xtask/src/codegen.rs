@@ -119,6 +119,8 @@ fn gen_mod() -> String {
 // Names
 
 fn snake(name: &str) -> String {
+    // Acronyms the plain rule would split badly ("callback_ur_ls", "allowed_o_auth_flows").
+    let name = name.replace("OAuth", "Oauth").replace("URLs", "Urls");
     let chars: Vec<char> = name.chars().collect();
     let mut out = String::new();
     for (i, &c) in chars.iter().enumerate() {

@@ -1,1 +1,14 @@
+//! The Cognito user pools service: domain rules and one function per operation, behind the
+//! generated `CognitoIdp` trait. Reads time and randomness from the ports it is given; knows
+//! nothing about HTTP or SQL.
 
+pub mod error;
+pub mod ids;
+pub mod messages;
+pub mod ops;
+pub mod pagination;
+pub mod ports;
+mod service;
+
+pub use error::Error;
+pub use service::{Cognito, ServiceConfig, Services};

@@ -3928,7 +3928,7 @@ pub trait CognitoIdp: Send + Sync {
     }
 
     /// Lists the client ID metadata document URLs that Amazon Cognito has received for a Client ID Metadata Document (CIMD) policy, with the cache state of each URL.
-    fn list_client_metadata_ur_ls(
+    fn list_client_metadata_urls(
         &self,
         ctx: &RequestContext,
         input: ListClientMetadataURLsRequest,
@@ -4985,7 +4985,7 @@ pub async fn dispatch<S: CognitoIdp>(
         )?),
         Operation::ListClientMetadataURLs => Ok(encode(
             &service
-                .list_client_metadata_ur_ls(ctx, decode(body)?)
+                .list_client_metadata_urls(ctx, decode(body)?)
                 .await?,
         )?),
         Operation::ListDevices => Ok(encode(&service.list_devices(ctx, decode(body)?).await?)?),

@@ -3077,19 +3077,19 @@ pub struct CreateUserPoolClientRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub allowed_o_auth_flows: Option<Vec<OAuthFlowType>>,
+    pub allowed_oauth_flows: Option<Vec<OAuthFlowType>>,
     #[serde(
         rename = "AllowedOAuthFlowsUserPoolClient",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub allowed_o_auth_flows_user_pool_client: Option<bool>,
+    pub allowed_oauth_flows_user_pool_client: Option<bool>,
     #[serde(
         rename = "AllowedOAuthScopes",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub allowed_o_auth_scopes: Option<Vec<String>>,
+    pub allowed_oauth_scopes: Option<Vec<String>>,
     #[serde(
         rename = "AnalyticsConfiguration",
         default,
@@ -3107,7 +3107,7 @@ pub struct CreateUserPoolClientRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub callback_ur_ls: Option<Vec<String>>,
+    pub callback_urls: Option<Vec<String>>,
     #[serde(rename = "ClientName", default)]
     pub client_name: String,
     #[serde(
@@ -3157,7 +3157,7 @@ pub struct CreateUserPoolClientRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub logout_ur_ls: Option<Vec<String>>,
+    pub logout_urls: Option<Vec<String>>,
     #[serde(
         rename = "PreventUserExistenceErrors",
         default,
@@ -3214,15 +3214,15 @@ impl std::fmt::Debug for CreateUserPoolClientRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreateUserPoolClientRequest")
             .field("access_token_validity", &self.access_token_validity)
-            .field("allowed_o_auth_flows", &self.allowed_o_auth_flows)
+            .field("allowed_oauth_flows", &self.allowed_oauth_flows)
             .field(
-                "allowed_o_auth_flows_user_pool_client",
-                &self.allowed_o_auth_flows_user_pool_client,
+                "allowed_oauth_flows_user_pool_client",
+                &self.allowed_oauth_flows_user_pool_client,
             )
-            .field("allowed_o_auth_scopes", &self.allowed_o_auth_scopes)
+            .field("allowed_oauth_scopes", &self.allowed_oauth_scopes)
             .field("analytics_configuration", &self.analytics_configuration)
             .field("auth_session_validity", &self.auth_session_validity)
-            .field("callback_ur_ls", &self.callback_ur_ls)
+            .field("callback_urls", &self.callback_urls)
             .field("client_name", &self.client_name)
             .field("client_secret", &"*** Sensitive Data Redacted ***")
             .field("default_redirect_uri", &self.default_redirect_uri)
@@ -3234,7 +3234,7 @@ impl std::fmt::Debug for CreateUserPoolClientRequest {
             .field("explicit_auth_flows", &self.explicit_auth_flows)
             .field("generate_secret", &self.generate_secret)
             .field("id_token_validity", &self.id_token_validity)
-            .field("logout_ur_ls", &self.logout_ur_ls)
+            .field("logout_urls", &self.logout_urls)
             .field(
                 "prevent_user_existence_errors",
                 &self.prevent_user_existence_errors,
@@ -6406,7 +6406,7 @@ pub struct ListClientMetadataURLsRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListClientMetadataURLsResponse {
     #[serde(rename = "ClientMetadataURLs", default)]
-    pub client_metadata_ur_ls: Vec<ClientMetadataURLType>,
+    pub client_metadata_urls: Vec<ClientMetadataURLType>,
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
@@ -9857,19 +9857,19 @@ pub struct UpdateUserPoolClientRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub allowed_o_auth_flows: Option<Vec<OAuthFlowType>>,
+    pub allowed_oauth_flows: Option<Vec<OAuthFlowType>>,
     #[serde(
         rename = "AllowedOAuthFlowsUserPoolClient",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub allowed_o_auth_flows_user_pool_client: Option<bool>,
+    pub allowed_oauth_flows_user_pool_client: Option<bool>,
     #[serde(
         rename = "AllowedOAuthScopes",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub allowed_o_auth_scopes: Option<Vec<String>>,
+    pub allowed_oauth_scopes: Option<Vec<String>>,
     #[serde(
         rename = "AnalyticsConfiguration",
         default,
@@ -9887,7 +9887,7 @@ pub struct UpdateUserPoolClientRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub callback_ur_ls: Option<Vec<String>>,
+    pub callback_urls: Option<Vec<String>>,
     #[serde(rename = "ClientId", default)]
     pub client_id: String,
     #[serde(
@@ -9931,7 +9931,7 @@ pub struct UpdateUserPoolClientRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub logout_ur_ls: Option<Vec<String>>,
+    pub logout_urls: Option<Vec<String>>,
     #[serde(
         rename = "PreventUserExistenceErrors",
         default,
@@ -9988,15 +9988,15 @@ impl std::fmt::Debug for UpdateUserPoolClientRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UpdateUserPoolClientRequest")
             .field("access_token_validity", &self.access_token_validity)
-            .field("allowed_o_auth_flows", &self.allowed_o_auth_flows)
+            .field("allowed_oauth_flows", &self.allowed_oauth_flows)
             .field(
-                "allowed_o_auth_flows_user_pool_client",
-                &self.allowed_o_auth_flows_user_pool_client,
+                "allowed_oauth_flows_user_pool_client",
+                &self.allowed_oauth_flows_user_pool_client,
             )
-            .field("allowed_o_auth_scopes", &self.allowed_o_auth_scopes)
+            .field("allowed_oauth_scopes", &self.allowed_oauth_scopes)
             .field("analytics_configuration", &self.analytics_configuration)
             .field("auth_session_validity", &self.auth_session_validity)
-            .field("callback_ur_ls", &self.callback_ur_ls)
+            .field("callback_urls", &self.callback_urls)
             .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("client_name", &self.client_name)
             .field("default_redirect_uri", &self.default_redirect_uri)
@@ -10007,7 +10007,7 @@ impl std::fmt::Debug for UpdateUserPoolClientRequest {
             .field("enable_token_revocation", &self.enable_token_revocation)
             .field("explicit_auth_flows", &self.explicit_auth_flows)
             .field("id_token_validity", &self.id_token_validity)
-            .field("logout_ur_ls", &self.logout_ur_ls)
+            .field("logout_urls", &self.logout_urls)
             .field(
                 "prevent_user_existence_errors",
                 &self.prevent_user_existence_errors,
@@ -10510,19 +10510,19 @@ pub struct UserPoolClientType {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub allowed_o_auth_flows: Option<Vec<OAuthFlowType>>,
+    pub allowed_oauth_flows: Option<Vec<OAuthFlowType>>,
     #[serde(
         rename = "AllowedOAuthFlowsUserPoolClient",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub allowed_o_auth_flows_user_pool_client: Option<bool>,
+    pub allowed_oauth_flows_user_pool_client: Option<bool>,
     #[serde(
         rename = "AllowedOAuthScopes",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub allowed_o_auth_scopes: Option<Vec<String>>,
+    pub allowed_oauth_scopes: Option<Vec<String>>,
     #[serde(
         rename = "AnalyticsConfiguration",
         default,
@@ -10540,7 +10540,7 @@ pub struct UserPoolClientType {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub callback_ur_ls: Option<Vec<String>>,
+    pub callback_urls: Option<Vec<String>>,
     #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     #[serde(
@@ -10614,7 +10614,7 @@ pub struct UserPoolClientType {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub logout_ur_ls: Option<Vec<String>>,
+    pub logout_urls: Option<Vec<String>>,
     #[serde(
         rename = "PreventUserExistenceErrors",
         default,
@@ -10669,15 +10669,15 @@ impl std::fmt::Debug for UserPoolClientType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UserPoolClientType")
             .field("access_token_validity", &self.access_token_validity)
-            .field("allowed_o_auth_flows", &self.allowed_o_auth_flows)
+            .field("allowed_oauth_flows", &self.allowed_oauth_flows)
             .field(
-                "allowed_o_auth_flows_user_pool_client",
-                &self.allowed_o_auth_flows_user_pool_client,
+                "allowed_oauth_flows_user_pool_client",
+                &self.allowed_oauth_flows_user_pool_client,
             )
-            .field("allowed_o_auth_scopes", &self.allowed_o_auth_scopes)
+            .field("allowed_oauth_scopes", &self.allowed_oauth_scopes)
             .field("analytics_configuration", &self.analytics_configuration)
             .field("auth_session_validity", &self.auth_session_validity)
-            .field("callback_ur_ls", &self.callback_ur_ls)
+            .field("callback_urls", &self.callback_urls)
             .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("client_name", &self.client_name)
             .field("client_secret", &"*** Sensitive Data Redacted ***")
@@ -10693,7 +10693,7 @@ impl std::fmt::Debug for UserPoolClientType {
             .field("explicit_auth_flows", &self.explicit_auth_flows)
             .field("id_token_validity", &self.id_token_validity)
             .field("last_modified_date", &self.last_modified_date)
-            .field("logout_ur_ls", &self.logout_ur_ls)
+            .field("logout_urls", &self.logout_urls)
             .field(
                 "prevent_user_existence_errors",
                 &self.prevent_user_existence_errors,

@@ -1,0 +1,52 @@
+//! Identifier formats, as the real service makes them.
+
+use crate::ports::rng::{Rng, RngExt};
+
+const ALNUM: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+/// Lowercase base32hex, the alphabet of client ids and secrets.
+const BASE32HEX: &[u8] = b"0123456789abcdefghijklmnopqrstuv";
+
+/// A new user pool id: `{region}_{9 alphanumerics}`, e.g. `us-east-1_Trf85aUHa`.
+pub fn user_pool_id(rng: &dyn Rng, region: &str) -> String {
+    format!("{region}_{}", rng.string_from(ALNUM, 9))
+}
+
+/// A new app client id: 26 characters of lowercase base32hex (130 random bits).
+pub fn client_id(rng: &dyn Rng) -> String {
+    rng.string_from(BASE32HEX, 26)
+}
+
+/// A new app client secret: 52 characters of lowercase base32hex (260 random bits).
+pub fn client_secret(rng: &dyn Rng) -> String {
+    rng.string_from(BASE32HEX, 52)
+}
+
+/// The ARN of a user pool.
+pub fn user_pool_arn(region: &str, account_id: &str, pool_id: &str) -> String {
+    format!("arn:aws:cognito-idp:{region}:{account_id}:userpool/{pool_id}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Counter(std::sync::atomic::AtomicU8);
+    impl Rng for Counter {
+        fn fill(&self, buf: &mut [u8]) {
+            for b in buf {
+                *b = self.0.fetch_add(37, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+    }
+
+    #[test]
+    fn ids_have_the_services_shapes() {
+        let rng = Counter(Default::default());
+        let pool = user_pool_id(&rng, "eu-west-1");
+        assert!(pool.starts_with("eu-west-1_") && pool.len() == "eu-west-1_".len() + 9, "{pool}");
+        let c = client_id(&rng);
+        assert_eq!(c.len(), 26);
+        assert!(c.bytes().all(|b| BASE32HEX.contains(&b)));
+        assert_eq!(client_secret(&rng).len(), 52);
+    }
+}

@@ -1,0 +1,194 @@
+//! Configuration: defaults, then a TOML file (`--config`), then `COGNATE_*` environment
+//! variables, then command-line flags. Unknown keys in the file are errors; a bad value stops
+//! the server with a message naming it.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use serde::Deserialize;
+
+/// The command line.
+#[derive(Debug, Parser)]
+#[command(name = "cognate", version, about = "A self-hosted server that speaks the Amazon Cognito user pools API.")]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the server.
+    Serve(ServeArgs),
+}
+
+/// Flags of `cognate serve`; each may also come from the environment or the config file.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ServeArgs {
+    /// A TOML configuration file.
+    #[arg(long, env = "COGNATE_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:9229].
+    #[arg(long, env = "COGNATE_LISTEN", value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+    /// Directory of the SQLite database, created if missing [default: ./.cognate].
+    #[arg(long, env = "COGNATE_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// AWS region used in pool ids and ARNs [default: us-east-1].
+    #[arg(long, env = "COGNATE_REGION", value_name = "REGION")]
+    pub region: Option<String>,
+    /// Public base URL of this server, used for token issuers [default: http://<listen>].
+    #[arg(long, env = "COGNATE_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Twelve-digit account id used in ARNs [default: 000000000000].
+    #[arg(long, env = "COGNATE_ACCOUNT_ID", value_name = "ID")]
+    pub account_id: Option<String>,
+    /// Log filter, e.g. `info` or `cognate=debug` [default: info].
+    #[arg(long, env = "COGNATE_LOG", value_name = "FILTER")]
+    pub log: Option<String>,
+}
+
+/// The configuration file. Every key is optional; unknown keys are refused.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// Address to listen on.
+    pub listen: Option<String>,
+    /// Directory of the SQLite database.
+    pub data_dir: Option<PathBuf>,
+    /// AWS region used in pool ids and ARNs.
+    pub region: Option<String>,
+    /// Public base URL, used for token issuers.
+    pub public_url: Option<String>,
+    /// Account id used in ARNs.
+    pub account_id: Option<String>,
+    /// Log filter.
+    pub log: Option<String>,
+}
+
+/// The validated settings the server runs with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Address to listen on (port 0 picks a free port).
+    pub listen: SocketAddr,
+    /// Directory of the SQLite database.
+    pub data_dir: PathBuf,
+    /// AWS region.
+    pub region: String,
+    /// Public base URL; `None` means `http://<bound address>`.
+    pub public_url: Option<String>,
+    /// Account id used in ARNs.
+    pub account_id: String,
+    /// Log filter.
+    pub log: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 9229)),
+            data_dir: PathBuf::from("./.cognate"),
+            region: "us-east-1".into(),
+            public_url: None,
+            account_id: "000000000000".into(),
+            log: "info".into(),
+        }
+    }
+}
+
+impl Settings {
+    /// Resolves the layers: flags and environment (already merged by clap) over the file over
+    /// the defaults, then validates.
+    pub fn resolve(args: ServeArgs) -> Result<Self> {
+        let file = match &args.config {
+            Some(path) => read_file(path)?,
+            None => FileConfig::default(),
+        };
+        let d = Settings::default();
+        let listen = match (args.listen, file.listen) {
+            (Some(a), _) => a,
+            (None, Some(s)) => s.parse().with_context(|| format!("invalid listen address {s:?} in the config file"))?,
+            (None, None) => d.listen,
+        };
+        let settings = Settings {
+            listen,
+            data_dir: args.data_dir.or(file.data_dir).unwrap_or(d.data_dir),
+            region: args.region.or(file.region).unwrap_or(d.region),
+            public_url: args.public_url.or(file.public_url),
+            account_id: args.account_id.or(file.account_id).unwrap_or(d.account_id),
+            log: args.log.or(file.log).unwrap_or(d.log),
+        };
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks values the types do not.
+    pub fn validate(&self) -> Result<()> {
+        let region_ok = {
+            let parts: Vec<&str> = self.region.split('-').collect();
+            parts.len() >= 3
+                && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+                && parts.last().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
+        };
+        if !region_ok {
+            bail!("invalid region {:?}: expected a region name such as us-east-1", self.region);
+        }
+        if self.account_id.len() != 12 || !self.account_id.chars().all(|c| c.is_ascii_digit()) {
+            bail!("invalid account id {:?}: expected 12 digits", self.account_id);
+        }
+        if let Some(url) = &self.public_url {
+            let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"));
+            if rest.is_none_or(|r| r.is_empty() || r.contains(char::is_whitespace)) {
+                bail!("invalid public URL {url:?}: expected http://HOST[:PORT] or https://HOST[:PORT]");
+            }
+        }
+        tracing_subscriber::EnvFilter::try_new(&self.log).with_context(|| format!("invalid log filter {:?}", self.log))?;
+        Ok(())
+    }
+
+    /// The public base URL once the address is bound.
+    pub fn public_url_for(&self, bound: SocketAddr) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{bound}")).trim_end_matches('/').to_string()
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileConfig> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading config file {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(content: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cognate.toml");
+        std::fs::write(&path, content).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let (_d, path) = file("region = \"eu-west-1\"\nlisten = \"127.0.0.1:7000\"\n");
+        let args = ServeArgs { config: Some(path), listen: Some("127.0.0.1:8000".parse().unwrap()), ..Default::default() };
+        let s = Settings::resolve(args).unwrap();
+        assert_eq!(s.listen.port(), 8000);
+        assert_eq!(s.region, "eu-west-1");
+        assert_eq!(s.account_id, "000000000000");
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_errors() {
+        let (_d, path) = file("regoin = \"eu-west-1\"\n");
+        let err = Settings::resolve(ServeArgs { config: Some(path), ..Default::default() }).unwrap_err();
+        assert!(format!("{err:#}").contains("unknown field `regoin`"), "{err:#}");
+        let err = Settings::resolve(ServeArgs { region: Some("mars".into()), ..Default::default() }).unwrap_err();
+        assert!(format!("{err:#}").contains("invalid region"), "{err:#}");
+        let err = Settings::resolve(ServeArgs { public_url: Some("ftp://x".into()), ..Default::default() }).unwrap_err();
+        assert!(format!("{err:#}").contains("invalid public URL"), "{err:#}");
+    }
+}

@@ -1,0 +1,166 @@
+//! The `cognate` server: configuration, the HTTP router and the AWS JSON protocol layer in
+//! front of the core service, with its storage and adapters wired in.
+
+pub mod adapters;
+pub mod config;
+mod http;
+pub mod protocol;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use axum::Router;
+use cognate_core::ports::{Clock, Rng, Store, SystemClock};
+use cognate_core::{Cognito, ServiceConfig, Services};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
+
+pub use config::Settings;
+
+/// What request handlers share.
+pub struct AppState {
+    /// The service.
+    pub service: Cognito,
+    /// The store, for health checks.
+    pub store: Arc<dyn Store>,
+    /// How signed operations are authorised.
+    pub sigv4: protocol::sigv4::SigV4Mode,
+}
+
+/// Ports a caller may replace (tests inject a manual clock).
+#[derive(Clone, Default)]
+pub struct Overrides {
+    /// The clock; the system clock when `None`.
+    pub clock: Option<Arc<dyn Clock>>,
+    /// The random source; the OS CSPRNG when `None`.
+    pub rng: Option<Arc<dyn Rng>>,
+}
+
+/// A running server.
+pub struct Server {
+    addr: SocketAddr,
+    public_url: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Server {
+    /// Opens the store, binds the address and starts serving.
+    pub async fn start(settings: Settings, overrides: Overrides) -> anyhow::Result<Server> {
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
+        let db = settings.data_dir.join("cognate.db");
+        let store = cognate_store::open(&format!("sqlite://{}", db.display())).await?;
+        let listener =
+            TcpListener::bind(settings.listen).await.with_context(|| format!("listening on {}", settings.listen))?;
+        let addr = listener.local_addr()?;
+        let public_url = settings.public_url_for(addr);
+        let services = Services {
+            store: store.clone(),
+            clock: overrides.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            rng: overrides.rng.unwrap_or_else(|| Arc::new(adapters::rng::OsRng)),
+            config: Arc::new(ServiceConfig { region: settings.region.clone(), account_id: settings.account_id.clone() }),
+        };
+        let state = Arc::new(AppState {
+            service: Cognito::new(services),
+            store: store.clone(),
+            sigv4: protocol::sigv4::SigV4Mode::default(),
+        });
+        let app = router(state);
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(async move {
+                    let _ = rx.await;
+                })
+                .await;
+            // In-flight requests have finished; now the database is closed cleanly.
+            store.close().await;
+            served.context("serving")
+        });
+        Ok(Server { addr, public_url, shutdown: Some(tx), task })
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The public base URL.
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish and closes the store.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.task.await.context("server task")?
+    }
+
+    /// Serves until the process receives SIGINT or SIGTERM, then stops cleanly.
+    pub async fn run_until_signalled(self) -> anyhow::Result<()> {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        self.stop().await
+    }
+}
+
+/// The HTTP router with its layers.
+pub fn router(state: Arc<AppState>) -> Router {
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::any())
+        .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
+        .allow_headers(AllowHeaders::mirror_request())
+        .expose_headers([
+            HeaderName::from_static(protocol::REQUEST_ID),
+            HeaderName::from_static("x-amzn-errortype"),
+            HeaderName::from_static("x-amzn-errormessage"),
+            HeaderName::from_static("date"),
+        ])
+        .max_age(std::time::Duration::from_secs(86_400));
+    Router::new()
+        .route("/", any(protocol::handle))
+        .route("/health", get(http::health))
+        .fallback(|| async { protocol::not_understood(&uuid::Uuid::new_v4().to_string()) })
+        .with_state(state)
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(cors)
+}
+
+/// A panic in a handler answers as an internal error, never as an HTML page.
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    let mut r = protocol::errors::service_error(&uuid::Uuid::new_v4().to_string(), &protocol::errors::internal());
+    *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    r.headers_mut().insert("content-type", HeaderValue::from_static(protocol::JSON_CONTENT_TYPE));
+    r.into_response()
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
