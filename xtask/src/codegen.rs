@@ -34,7 +34,7 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
     if check {
         let mut stale = Vec::new();
         for (name, content) in &files {
-            let formatted = rustfmt(content)?;
+            let formatted = rustfmt(root, content)?;
             let existing = std::fs::read_to_string(out_dir.join(name)).unwrap_or_default();
             if existing != formatted {
                 stale.push(name.clone());
@@ -48,16 +48,17 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
     }
     std::fs::create_dir_all(&out_dir)?;
     for (name, content) in &files {
-        std::fs::write(out_dir.join(name), rustfmt(content)?)?;
+        std::fs::write(out_dir.join(name), rustfmt(root, content)?)?;
     }
     println!("wrote {} files to {}", files.len(), out_dir.display());
     Ok(())
 }
 
-fn rustfmt(code: &str) -> Result<String> {
+fn rustfmt(root: &Path, code: &str) -> Result<String> {
     use std::io::Write;
     let mut child = Command::new("rustfmt")
-        .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
+        .args(["--edition", "2021", "--emit", "stdout", "--quiet", "--config-path"])
+        .arg(root.join("rustfmt.toml"))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -148,10 +149,10 @@ fn snake(name: &str) -> String {
 fn field_ident(name: &str) -> String {
     let s = snake(name);
     const KEYWORDS: &[&str] = &[
-        "as", "break", "const", "continue", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
-        "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct", "trait",
-        "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box",
-        "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+        "as", "break", "const", "continue", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in", "let",
+        "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct", "trait", "true", "type",
+        "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final",
+        "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
     ];
     if KEYWORDS.contains(&s.as_str()) {
         format!("r#{s}")
@@ -290,7 +291,11 @@ fn gen_struct(m: &Model, s: &mut String, name: &str, shape: &Value, doc: Option<
             writeln!(s, "    #[serde(rename = {}, default)]", rust_str(mname))?;
             writeln!(s, "    pub {ident}: {ty},")?;
         } else {
-            writeln!(s, "    #[serde(rename = {}, default, skip_serializing_if = \"Option::is_none\")]", rust_str(mname))?;
+            writeln!(
+                s,
+                "    #[serde(rename = {}, default, skip_serializing_if = \"Option::is_none\")]",
+                rust_str(mname)
+            )?;
             writeln!(s, "    pub {ident}: Option<{ty}>,")?;
         }
     }
@@ -327,7 +332,10 @@ fn gen_enum(s: &mut String, name: &str, shape: &Value, doc: Option<String>) -> R
     if let Some(d) = doc {
         writeln!(s, "/// {d}")?;
     }
-    writeln!(s, "#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]")?;
+    writeln!(
+        s,
+        "#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]"
+    )?;
     writeln!(s, "pub enum {name} {{")?;
     for (i, (v, id)) in values.iter().zip(&idents).enumerate() {
         if i == 0 {
@@ -536,10 +544,9 @@ fn gen_operations(m: &Model) -> Result<String> {
     }
     writeln!(s, "            _ => None,\n        }}\n    }}\n")?;
     writeln!(s, "    /// Whether the model requires a SigV4 signature (false for `authtype: none` operations).")?;
-    writeln!(s, "    pub fn requires_sigv4(self) -> bool {{\n        match self {{")?;
+    writeln!(s, "    pub fn requires_sigv4(self) -> bool {{")?;
     let unsigned: Vec<String> = ops.iter().filter(|o| !o.signed).map(|o| format!("Self::{}", o.name)).collect();
-    writeln!(s, "            {} => false,", unsigned.join(" | "))?;
-    writeln!(s, "            _ => true,\n        }}\n    }}\n")?;
+    writeln!(s, "        !matches!(self, {})\n    }}\n", unsigned.join(" | "))?;
     writeln!(s, "    /// The input shape, for validation.")?;
     writeln!(s, "    pub fn input_shape(self) -> ShapeId {{\n        match self {{")?;
     for op in &ops {

@@ -39,10 +39,7 @@ fn run() -> Result<()> {
 }
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// The committed copy of the model.
@@ -65,15 +62,9 @@ fn fetch_model(root: &Path) -> Result<()> {
         bail!("pip download failed");
     }
     let wheel = scratch.join(format!("botocore-{BOTOCORE_VERSION}-py3-none-any.whl"));
-    let script = format!(
-        "import gzip,zipfile,sys;z=zipfile.ZipFile(sys.argv[1]);\
-         sys.stdout.buffer.write(gzip.decompress(z.read('botocore/data/cognito-idp/2016-04-18/service-2.json.gz')))"
-    );
-    let out = Command::new("python3")
-        .args(["-c", &script])
-        .arg(&wheel)
-        .output()
-        .context("extracting the model")?;
+    let script = "import gzip,zipfile,sys;z=zipfile.ZipFile(sys.argv[1]);\
+         sys.stdout.buffer.write(gzip.decompress(z.read('botocore/data/cognito-idp/2016-04-18/service-2.json.gz')))";
+    let out = Command::new("python3").args(["-c", script]).arg(&wheel).output().context("extracting the model")?;
     if !out.status.success() {
         bail!("could not extract the model: {}", String::from_utf8_lossy(&out.stderr));
     }

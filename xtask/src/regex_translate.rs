@@ -26,7 +26,7 @@ fn translate_classes(p: &str) -> String {
     let mut out = String::new();
     let mut i = 0;
     let mut depth = 0usize; // bracket depth
-    // Inside a bracket: whether the previous item was a single character that may start a range.
+                            // Inside a bracket: whether the previous item was a single character that may start a range.
     let mut prev_single = false;
     let mut at_class_start = false;
     while i < chars.len() {

@@ -68,7 +68,11 @@ impl Cognito {
 impl CognitoIdp for Cognito {
     type Error = Error;
 
-    async fn create_user_pool(&self, _: &RequestContext, input: CreateUserPoolRequest) -> Result<CreateUserPoolResponse> {
+    async fn create_user_pool(
+        &self,
+        _: &RequestContext,
+        input: CreateUserPoolRequest,
+    ) -> Result<CreateUserPoolResponse> {
         ops::user_pools::create_user_pool(&self.services, input).await
     }
 
@@ -80,7 +84,11 @@ impl CognitoIdp for Cognito {
         ops::user_pools::describe_user_pool(&self.services, input).await
     }
 
-    async fn update_user_pool(&self, _: &RequestContext, input: UpdateUserPoolRequest) -> Result<UpdateUserPoolResponse> {
+    async fn update_user_pool(
+        &self,
+        _: &RequestContext,
+        input: UpdateUserPoolRequest,
+    ) -> Result<UpdateUserPoolResponse> {
         ops::user_pools::update_user_pool(&self.services, input).await
     }
 

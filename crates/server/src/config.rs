@@ -130,7 +130,9 @@ impl Settings {
         let region_ok = {
             let parts: Vec<&str> = self.region.split('-').collect();
             parts.len() >= 3
-                && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+                && parts
+                    .iter()
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
                 && parts.last().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
         };
         if !region_ok {
@@ -145,7 +147,8 @@ impl Settings {
                 bail!("invalid public URL {url:?}: expected http://HOST[:PORT] or https://HOST[:PORT]");
             }
         }
-        tracing_subscriber::EnvFilter::try_new(&self.log).with_context(|| format!("invalid log filter {:?}", self.log))?;
+        tracing_subscriber::EnvFilter::try_new(&self.log)
+            .with_context(|| format!("invalid log filter {:?}", self.log))?;
         Ok(())
     }
 
@@ -174,7 +177,8 @@ mod tests {
     #[test]
     fn flags_win_over_the_file_and_the_file_over_defaults() {
         let (_d, path) = file("region = \"eu-west-1\"\nlisten = \"127.0.0.1:7000\"\n");
-        let args = ServeArgs { config: Some(path), listen: Some("127.0.0.1:8000".parse().unwrap()), ..Default::default() };
+        let args =
+            ServeArgs { config: Some(path), listen: Some("127.0.0.1:8000".parse().unwrap()), ..Default::default() };
         let s = Settings::resolve(args).unwrap();
         assert_eq!(s.listen.port(), 8000);
         assert_eq!(s.region, "eu-west-1");
@@ -188,7 +192,8 @@ mod tests {
         assert!(format!("{err:#}").contains("unknown field `regoin`"), "{err:#}");
         let err = Settings::resolve(ServeArgs { region: Some("mars".into()), ..Default::default() }).unwrap_err();
         assert!(format!("{err:#}").contains("invalid region"), "{err:#}");
-        let err = Settings::resolve(ServeArgs { public_url: Some("ftp://x".into()), ..Default::default() }).unwrap_err();
+        let err =
+            Settings::resolve(ServeArgs { public_url: Some("ftp://x".into()), ..Default::default() }).unwrap_err();
         assert!(format!("{err:#}").contains("invalid public URL"), "{err:#}");
     }
 }

@@ -65,7 +65,10 @@ impl Server {
             store: store.clone(),
             clock: overrides.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             rng: overrides.rng.unwrap_or_else(|| Arc::new(adapters::rng::OsRng)),
-            config: Arc::new(ServiceConfig { region: settings.region.clone(), account_id: settings.account_id.clone() }),
+            config: Arc::new(ServiceConfig {
+                region: settings.region.clone(),
+                account_id: settings.account_id.clone(),
+            }),
         };
         let state = Arc::new(AppState {
             service: Cognito::new(services),

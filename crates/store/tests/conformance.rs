@@ -1,6 +1,8 @@
 //! The store conformance suite: what every backend must do, run here against a real SQLite
 //! file (and, with the PostgreSQL backend, against a real server).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
 use cognate_core::ports::{ClientRecord, PoolRecord, Store};
 
 async fn sqlite() -> (tempfile::TempDir, std::sync::Arc<dyn Store>) {

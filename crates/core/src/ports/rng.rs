@@ -31,8 +31,6 @@ impl<R: Rng + ?Sized> RngExt for R {
 
     fn string_from(&self, alphabet: &[u8], len: usize) -> String {
         let n = u32::try_from(alphabet.len()).unwrap_or(u32::MAX);
-        (0..len)
-            .map(|_| char::from(alphabet.get(self.below(n) as usize).copied().unwrap_or(b'0')))
-            .collect()
+        (0..len).map(|_| char::from(alphabet.get(self.below(n) as usize).copied().unwrap_or(b'0'))).collect()
     }
 }

@@ -163,18 +163,14 @@ impl ErrorCode {
             Self::InvalidParameterException => "InvalidParameterException",
             Self::InvalidPasswordException => "InvalidPasswordException",
             Self::InvalidSmsRoleAccessPolicyException => "InvalidSmsRoleAccessPolicyException",
-            Self::InvalidSmsRoleTrustRelationshipException => {
-                "InvalidSmsRoleTrustRelationshipException"
-            }
+            Self::InvalidSmsRoleTrustRelationshipException => "InvalidSmsRoleTrustRelationshipException",
             Self::InvalidUserPoolConfigurationException => "InvalidUserPoolConfigurationException",
             Self::LimitExceededException => "LimitExceededException",
             Self::MFAMethodNotFoundException => "MFAMethodNotFoundException",
             Self::ManagedLoginBrandingExistsException => "ManagedLoginBrandingExistsException",
             Self::NotAuthorizedException => "NotAuthorizedException",
             Self::OperationNotEnabledException => "OperationNotEnabledException",
-            Self::PasswordHistoryPolicyViolationException => {
-                "PasswordHistoryPolicyViolationException"
-            }
+            Self::PasswordHistoryPolicyViolationException => "PasswordHistoryPolicyViolationException",
             Self::PasswordResetRequiredException => "PasswordResetRequiredException",
             Self::PreconditionNotMetException => "PreconditionNotMetException",
             Self::RefreshTokenReuseException => "RefreshTokenReuseException",
@@ -202,9 +198,7 @@ impl ErrorCode {
             Self::WebAuthnChallengeNotFoundException => "WebAuthnChallengeNotFoundException",
             Self::WebAuthnClientMismatchException => "WebAuthnClientMismatchException",
             Self::WebAuthnConfigurationMissingException => "WebAuthnConfigurationMissingException",
-            Self::WebAuthnCredentialNotSupportedException => {
-                "WebAuthnCredentialNotSupportedException"
-            }
+            Self::WebAuthnCredentialNotSupportedException => "WebAuthnCredentialNotSupportedException",
             Self::WebAuthnNotEnabledException => "WebAuthnNotEnabledException",
             Self::WebAuthnOriginNotAllowedException => "WebAuthnOriginNotAllowedException",
             Self::WebAuthnRelyingPartyMismatchException => "WebAuthnRelyingPartyMismatchException",

@@ -709,9 +709,7 @@ impl Operation {
             "DescribeCIMDPolicy" => Some(Self::DescribeCIMDPolicy),
             "DescribeIdentityProvider" => Some(Self::DescribeIdentityProvider),
             "DescribeManagedLoginBranding" => Some(Self::DescribeManagedLoginBranding),
-            "DescribeManagedLoginBrandingByClient" => {
-                Some(Self::DescribeManagedLoginBrandingByClient)
-            }
+            "DescribeManagedLoginBrandingByClient" => Some(Self::DescribeManagedLoginBrandingByClient),
             "DescribePointInTimeRecovery" => Some(Self::DescribePointInTimeRecovery),
             "DescribeResourceServer" => Some(Self::DescribeResourceServer),
             "DescribeRiskConfiguration" => Some(Self::DescribeRiskConfiguration),
@@ -737,9 +735,7 @@ impl Operation {
             "GetUser" => Some(Self::GetUser),
             "GetUserAttributeVerificationCode" => Some(Self::GetUserAttributeVerificationCode),
             "GetUserAuthFactors" => Some(Self::GetUserAuthFactors),
-            "GetUserPoolClientSessionConfiguration" => {
-                Some(Self::GetUserPoolClientSessionConfiguration)
-            }
+            "GetUserPoolClientSessionConfiguration" => Some(Self::GetUserPoolClientSessionConfiguration),
             "GetUserPoolMfaConfig" => Some(Self::GetUserPoolMfaConfig),
             "GetUserPoolSessionConfiguration" => Some(Self::GetUserPoolSessionConfiguration),
             "GlobalSignOut" => Some(Self::GlobalSignOut),
@@ -771,9 +767,7 @@ impl Operation {
             "SetRiskConfiguration" => Some(Self::SetRiskConfiguration),
             "SetUICustomization" => Some(Self::SetUICustomization),
             "SetUserMFAPreference" => Some(Self::SetUserMFAPreference),
-            "SetUserPoolClientSessionConfiguration" => {
-                Some(Self::SetUserPoolClientSessionConfiguration)
-            }
+            "SetUserPoolClientSessionConfiguration" => Some(Self::SetUserPoolClientSessionConfiguration),
             "SetUserPoolMfaConfig" => Some(Self::SetUserPoolMfaConfig),
             "SetUserPoolSessionConfiguration" => Some(Self::SetUserPoolSessionConfiguration),
             "SetUserSettings" => Some(Self::SetUserSettings),
@@ -807,43 +801,43 @@ impl Operation {
 
     /// Whether the model requires a SigV4 signature (false for `authtype: none` operations).
     pub fn requires_sigv4(self) -> bool {
-        match self {
+        !matches!(
+            self,
             Self::AssociateSoftwareToken
-            | Self::ChangePassword
-            | Self::CompleteWebAuthnRegistration
-            | Self::ConfirmDevice
-            | Self::ConfirmForgotPassword
-            | Self::ConfirmSignUp
-            | Self::DeleteUser
-            | Self::DeleteUserAttributes
-            | Self::DeleteWebAuthnCredential
-            | Self::ForgetDevice
-            | Self::ForgotPassword
-            | Self::GetDevice
-            | Self::GetTokensFromRefreshToken
-            | Self::GetUser
-            | Self::GetUserAttributeVerificationCode
-            | Self::GetUserAuthFactors
-            | Self::GlobalSignOut
-            | Self::InitiateAuth
-            | Self::ListDevices
-            | Self::ListUserSessions
-            | Self::ListWebAuthnCredentials
-            | Self::ResendConfirmationCode
-            | Self::RespondToAuthChallenge
-            | Self::RevokeToken
-            | Self::RevokeUserSession
-            | Self::SetUserMFAPreference
-            | Self::SetUserSettings
-            | Self::SignUp
-            | Self::StartWebAuthnRegistration
-            | Self::UpdateAuthEventFeedback
-            | Self::UpdateDeviceStatus
-            | Self::UpdateUserAttributes
-            | Self::VerifySoftwareToken
-            | Self::VerifyUserAttribute => false,
-            _ => true,
-        }
+                | Self::ChangePassword
+                | Self::CompleteWebAuthnRegistration
+                | Self::ConfirmDevice
+                | Self::ConfirmForgotPassword
+                | Self::ConfirmSignUp
+                | Self::DeleteUser
+                | Self::DeleteUserAttributes
+                | Self::DeleteWebAuthnCredential
+                | Self::ForgetDevice
+                | Self::ForgotPassword
+                | Self::GetDevice
+                | Self::GetTokensFromRefreshToken
+                | Self::GetUser
+                | Self::GetUserAttributeVerificationCode
+                | Self::GetUserAuthFactors
+                | Self::GlobalSignOut
+                | Self::InitiateAuth
+                | Self::ListDevices
+                | Self::ListUserSessions
+                | Self::ListWebAuthnCredentials
+                | Self::ResendConfirmationCode
+                | Self::RespondToAuthChallenge
+                | Self::RevokeToken
+                | Self::RevokeUserSession
+                | Self::SetUserMFAPreference
+                | Self::SetUserSettings
+                | Self::SignUp
+                | Self::StartWebAuthnRegistration
+                | Self::UpdateAuthEventFeedback
+                | Self::UpdateDeviceStatus
+                | Self::UpdateUserAttributes
+                | Self::VerifySoftwareToken
+                | Self::VerifyUserAttribute
+        )
     }
 
     /// The input shape, for validation.
@@ -2644,10 +2638,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AddCustomAttributesRequest,
     ) -> impl Future<Output = Result<AddCustomAttributesResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AddCustomAttributes,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AddCustomAttributes).into()))
     }
 
     /// Creates a new client secret for an existing confidential user pool app client.
@@ -2657,10 +2648,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AddUserPoolClientSecretRequest,
     ) -> impl Future<Output = Result<AddUserPoolClientSecretResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AddUserPoolClientSecret,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AddUserPoolClientSecret).into()))
     }
 
     /// Adds a user to a group.
@@ -2670,10 +2658,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminAddUserToGroupRequest,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminAddUserToGroup,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminAddUserToGroup).into()))
     }
 
     /// Confirms user sign-up as an administrator.
@@ -2683,10 +2668,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminConfirmSignUpRequest,
     ) -> impl Future<Output = Result<AdminConfirmSignUpResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminConfirmSignUp,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminConfirmSignUp).into()))
     }
 
     /// Creates a new user in the specified user pool.
@@ -2696,10 +2678,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminCreateUserRequest,
     ) -> impl Future<Output = Result<AdminCreateUserResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminCreateUser,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminCreateUser).into()))
     }
 
     /// Deletes a user's registered time-based one-time password (TOTP) multi-factor authentication (MFA) factor, also known as a software token.
@@ -2709,10 +2688,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminDeleteSoftwareTokenRequest,
     ) -> impl Future<Output = Result<AdminDeleteSoftwareTokenResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminDeleteSoftwareToken,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminDeleteSoftwareToken).into()))
     }
 
     /// Deletes a user profile in your user pool.
@@ -2722,10 +2698,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminDeleteUserRequest,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminDeleteUser,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminDeleteUser).into()))
     }
 
     /// Deletes attribute values from a user.
@@ -2735,10 +2708,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminDeleteUserAttributesRequest,
     ) -> impl Future<Output = Result<AdminDeleteUserAttributesResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminDeleteUserAttributes,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminDeleteUserAttributes).into()))
     }
 
     /// Prevents the user from signing in with the specified external (SAML or social) identity provider (IdP).
@@ -2748,10 +2718,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminDisableProviderForUserRequest,
     ) -> impl Future<Output = Result<AdminDisableProviderForUserResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminDisableProviderForUser,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminDisableProviderForUser).into()))
     }
 
     /// Deactivates a user profile and revokes all access tokens for the user.
@@ -2761,10 +2728,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminDisableUserRequest,
     ) -> impl Future<Output = Result<AdminDisableUserResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminDisableUser,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminDisableUser).into()))
     }
 
     /// Activates sign-in for a user profile that previously had sign-in access disabled.
@@ -2774,10 +2738,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminEnableUserRequest,
     ) -> impl Future<Output = Result<AdminEnableUserResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminEnableUser,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminEnableUser).into()))
     }
 
     /// Forgets, or deletes, a remembered device from a user's profile.
@@ -2787,10 +2748,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminForgetDeviceRequest,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminForgetDevice,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminForgetDevice).into()))
     }
 
     /// Given the device key, returns details for a user's device.
@@ -2800,10 +2758,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminGetDeviceRequest,
     ) -> impl Future<Output = Result<AdminGetDeviceResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminGetDevice,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminGetDevice).into()))
     }
 
     /// Given a username, returns details about a user profile in a user pool.
@@ -2813,9 +2768,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminGetUserRequest,
     ) -> impl Future<Output = Result<AdminGetUserResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::AdminGetUser).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminGetUser).into()))
     }
 
     /// Lists the authentication options for a user in a user pool.
@@ -2825,10 +2778,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminGetUserAuthFactorsRequest,
     ) -> impl Future<Output = Result<AdminGetUserAuthFactorsResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminGetUserAuthFactors,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminGetUserAuthFactors).into()))
     }
 
     /// Starts sign-in for applications with a server-side component, for example a traditional web application.
@@ -2838,10 +2788,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminInitiateAuthRequest,
     ) -> impl Future<Output = Result<AdminInitiateAuthResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminInitiateAuth,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminInitiateAuth).into()))
     }
 
     /// Links an existing user account in a user pool, or DestinationUser , to an identity from an external IdP, or SourceUser , based on a specified attribute name and value from the external IdP.
@@ -2851,10 +2798,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminLinkProviderForUserRequest,
     ) -> impl Future<Output = Result<AdminLinkProviderForUserResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminLinkProviderForUser,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminLinkProviderForUser).into()))
     }
 
     /// Lists a user's registered devices.
@@ -2864,10 +2808,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminListDevicesRequest,
     ) -> impl Future<Output = Result<AdminListDevicesResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminListDevices,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminListDevices).into()))
     }
 
     /// Lists the groups that a user belongs to.
@@ -2877,10 +2818,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminListGroupsForUserRequest,
     ) -> impl Future<Output = Result<AdminListGroupsForUserResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminListGroupsForUser,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminListGroupsForUser).into()))
     }
 
     /// Requests a history of user activity and any risks detected as part of Amazon Cognito threat protection.
@@ -2890,10 +2828,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminListUserAuthEventsRequest,
     ) -> impl Future<Output = Result<AdminListUserAuthEventsResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminListUserAuthEvents,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminListUserAuthEvents).into()))
     }
 
     /// Lists the active sessions for a specified user as an administrator.
@@ -2903,10 +2838,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminListUserSessionsRequest,
     ) -> impl Future<Output = Result<AdminListUserSessionsResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminListUserSessions,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminListUserSessions).into()))
     }
 
     /// Given a username and a group name, removes them from the group.
@@ -2916,10 +2848,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminRemoveUserFromGroupRequest,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminRemoveUserFromGroup,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminRemoveUserFromGroup).into()))
     }
 
     /// Begins the password reset process.
@@ -2929,10 +2858,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminResetUserPasswordRequest,
     ) -> impl Future<Output = Result<AdminResetUserPasswordResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminResetUserPassword,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminResetUserPassword).into()))
     }
 
     /// Some API operations in a user pool generate a challenge, like a prompt for an MFA code, for device authentication that bypasses MFA, or for a custom authentication challenge.
@@ -2942,10 +2868,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminRespondToAuthChallengeRequest,
     ) -> impl Future<Output = Result<AdminRespondToAuthChallengeResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminRespondToAuthChallenge,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminRespondToAuthChallenge).into()))
     }
 
     /// Revokes a specific user session as an administrator.
@@ -2955,10 +2878,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminRevokeUserSessionRequest,
     ) -> impl Future<Output = Result<AdminRevokeUserSessionResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminRevokeUserSession,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminRevokeUserSession).into()))
     }
 
     /// Sets the user's multi-factor authentication (MFA) preference, including which MFA options are activated, and if any are preferred.
@@ -2968,10 +2888,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminSetUserMFAPreferenceRequest,
     ) -> impl Future<Output = Result<AdminSetUserMFAPreferenceResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminSetUserMFAPreference,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminSetUserMFAPreference).into()))
     }
 
     /// Sets the specified user's password in a user pool.
@@ -2981,10 +2898,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminSetUserPasswordRequest,
     ) -> impl Future<Output = Result<AdminSetUserPasswordResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminSetUserPassword,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminSetUserPassword).into()))
     }
 
     /// This action is no longer supported.
@@ -2994,10 +2908,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminSetUserSettingsRequest,
     ) -> impl Future<Output = Result<AdminSetUserSettingsResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminSetUserSettings,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminSetUserSettings).into()))
     }
 
     /// Provides the feedback for an authentication event generated by threat protection features.
@@ -3005,13 +2916,9 @@ pub trait CognitoIdp: Send + Sync {
         &self,
         ctx: &RequestContext,
         input: AdminUpdateAuthEventFeedbackRequest,
-    ) -> impl Future<Output = Result<AdminUpdateAuthEventFeedbackResponse, Self::Error>> + Send
-    {
+    ) -> impl Future<Output = Result<AdminUpdateAuthEventFeedbackResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminUpdateAuthEventFeedback,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminUpdateAuthEventFeedback).into()))
     }
 
     /// Updates the status of a user's device so that it is marked as remembered or not remembered for the purpose of device authentication.
@@ -3021,10 +2928,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminUpdateDeviceStatusRequest,
     ) -> impl Future<Output = Result<AdminUpdateDeviceStatusResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminUpdateDeviceStatus,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminUpdateDeviceStatus).into()))
     }
 
     /// Updates the specified user's attributes.
@@ -3034,10 +2938,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminUpdateUserAttributesRequest,
     ) -> impl Future<Output = Result<AdminUpdateUserAttributesResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminUpdateUserAttributes,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminUpdateUserAttributes).into()))
     }
 
     /// Invalidates the identity, access, and refresh tokens that Amazon Cognito issued to a user.
@@ -3047,10 +2948,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AdminUserGlobalSignOutRequest,
     ) -> impl Future<Output = Result<AdminUserGlobalSignOutResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AdminUserGlobalSignOut,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AdminUserGlobalSignOut).into()))
     }
 
     /// Begins setup of time-based one-time password (TOTP) multi-factor authentication (MFA) for a user, with a unique private key that Amazon Cognito generates and returns in the API response.
@@ -3060,10 +2958,7 @@ pub trait CognitoIdp: Send + Sync {
         input: AssociateSoftwareTokenRequest,
     ) -> impl Future<Output = Result<AssociateSoftwareTokenResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::AssociateSoftwareToken,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::AssociateSoftwareToken).into()))
     }
 
     /// Cancels a point-in-time recovery of a user pool before Amazon Cognito applies any changes.
@@ -3073,10 +2968,7 @@ pub trait CognitoIdp: Send + Sync {
         input: CancelPointInTimeRecoveryRequest,
     ) -> impl Future<Output = Result<CancelPointInTimeRecoveryResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::CancelPointInTimeRecovery,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::CancelPointInTimeRecovery).into()))
     }
 
     /// Changes the password for the currently signed-in user.
@@ -3086,10 +2978,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ChangePasswordRequest,
     ) -> impl Future<Output = Result<ChangePasswordResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::ChangePassword,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ChangePassword).into()))
     }
 
     /// Completes registration of a passkey authenticator for the currently signed-in user.
@@ -3097,13 +2986,9 @@ pub trait CognitoIdp: Send + Sync {
         &self,
         ctx: &RequestContext,
         input: CompleteWebAuthnRegistrationRequest,
-    ) -> impl Future<Output = Result<CompleteWebAuthnRegistrationResponse, Self::Error>> + Send
-    {
+    ) -> impl Future<Output = Result<CompleteWebAuthnRegistrationResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::CompleteWebAuthnRegistration,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::CompleteWebAuthnRegistration).into()))
     }
 
     /// Confirms a device that a user wants to remember.
@@ -3113,9 +2998,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ConfirmDeviceRequest,
     ) -> impl Future<Output = Result<ConfirmDeviceResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::ConfirmDevice).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ConfirmDevice).into()))
     }
 
     /// This public API operation accepts a confirmation code that Amazon Cognito sent to a user and accepts a new password for that user.
@@ -3125,10 +3008,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ConfirmForgotPasswordRequest,
     ) -> impl Future<Output = Result<ConfirmForgotPasswordResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::ConfirmForgotPassword,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ConfirmForgotPassword).into()))
     }
 
     /// Confirms the account of a new user.
@@ -3138,9 +3018,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ConfirmSignUpRequest,
     ) -> impl Future<Output = Result<ConfirmSignUpResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::ConfirmSignUp).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ConfirmSignUp).into()))
     }
 
     /// Creates a Client ID Metadata Document (CIMD) policy for an app client.
@@ -3150,10 +3028,7 @@ pub trait CognitoIdp: Send + Sync {
         input: CreateCIMDPolicyRequest,
     ) -> impl Future<Output = Result<CreateCIMDPolicyResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::CreateCIMDPolicy,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::CreateCIMDPolicy).into()))
     }
 
     /// Creates a new group in the specified user pool.
@@ -3163,9 +3038,7 @@ pub trait CognitoIdp: Send + Sync {
         input: CreateGroupRequest,
     ) -> impl Future<Output = Result<CreateGroupResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::CreateGroup).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::CreateGroup).into()))
     }
 
     /// Adds a configuration and trust relationship between a third-party identity provider (IdP) and a user pool.
@@ -3175,10 +3048,7 @@ pub trait CognitoIdp: Send + Sync {
         input: CreateIdentityProviderRequest,
     ) -> impl Future<Output = Result<CreateIdentityProviderResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::CreateIdentityProvider,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::CreateIdentityProvider).into()))
     }
 
     /// Creates a new set of branding settings for a user pool style and associates it with an app client.
@@ -3188,10 +3058,7 @@ pub trait CognitoIdp: Send + Sync {
         input: CreateManagedLoginBrandingRequest,
     ) -> impl Future<Output = Result<CreateManagedLoginBrandingResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::CreateManagedLoginBranding,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::CreateManagedLoginBranding).into()))
     }
 
     /// Creates a new OAuth2.0 resource server and defines custom scopes within it.
@@ -3201,10 +3068,7 @@ pub trait CognitoIdp: Send + Sync {
         input: CreateResourceServerRequest,
     ) -> impl Future<Output = Result<CreateResourceServerResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::CreateResourceServer,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::CreateResourceServer).into()))
     }
 
     /// Creates terms documents for the requested app client.
@@ -3214,9 +3078,7 @@ pub trait CognitoIdp: Send + Sync {
         input: CreateTermsRequest,
     ) -> impl Future<Output = Result<CreateTermsResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::CreateTerms).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::CreateTerms).into()))
     }
 
     /// Creates a user import job.
@@ -3226,10 +3088,7 @@ pub trait CognitoIdp: Send + Sync {
         input: CreateUserImportJobRequest,
     ) -> impl Future<Output = Result<CreateUserImportJobResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::CreateUserImportJob,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::CreateUserImportJob).into()))
     }
 
     /// Creates a new Amazon Cognito user pool.
@@ -3239,10 +3098,7 @@ pub trait CognitoIdp: Send + Sync {
         input: CreateUserPoolRequest,
     ) -> impl Future<Output = Result<CreateUserPoolResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::CreateUserPool,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::CreateUserPool).into()))
     }
 
     /// Creates an app client in a user pool.
@@ -3252,10 +3108,7 @@ pub trait CognitoIdp: Send + Sync {
         input: CreateUserPoolClientRequest,
     ) -> impl Future<Output = Result<CreateUserPoolClientResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::CreateUserPoolClient,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::CreateUserPoolClient).into()))
     }
 
     /// A user pool domain hosts managed login, an authorization server and web server for authentication in your application.
@@ -3265,10 +3118,7 @@ pub trait CognitoIdp: Send + Sync {
         input: CreateUserPoolDomainRequest,
     ) -> impl Future<Output = Result<CreateUserPoolDomainResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::CreateUserPoolDomain,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::CreateUserPoolDomain).into()))
     }
 
     /// Creates a replica of an existing user pool in a specified Amazon Web Services Region.
@@ -3278,10 +3128,7 @@ pub trait CognitoIdp: Send + Sync {
         input: CreateUserPoolReplicaRequest,
     ) -> impl Future<Output = Result<CreateUserPoolReplicaResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::CreateUserPoolReplica,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::CreateUserPoolReplica).into()))
     }
 
     /// Deletes a Client ID Metadata Document (CIMD) policy.
@@ -3291,10 +3138,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DeleteCIMDPolicyRequest,
     ) -> impl Future<Output = Result<DeleteCIMDPolicyResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DeleteCIMDPolicy,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DeleteCIMDPolicy).into()))
     }
 
     /// Deletes a group from the specified user pool.
@@ -3304,9 +3148,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DeleteGroupRequest,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::DeleteGroup).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DeleteGroup).into()))
     }
 
     /// Deletes a user pool identity provider (IdP).
@@ -3316,10 +3158,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DeleteIdentityProviderRequest,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DeleteIdentityProvider,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DeleteIdentityProvider).into()))
     }
 
     /// Deletes a managed login branding style.
@@ -3329,10 +3168,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DeleteManagedLoginBrandingRequest,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DeleteManagedLoginBranding,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DeleteManagedLoginBranding).into()))
     }
 
     /// Deletes a resource server.
@@ -3342,10 +3178,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DeleteResourceServerRequest,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DeleteResourceServer,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DeleteResourceServer).into()))
     }
 
     /// Deletes the terms documents with the requested ID from your app client.
@@ -3355,9 +3188,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DeleteTermsRequest,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::DeleteTerms).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DeleteTerms).into()))
     }
 
     /// Deletes the profile of the currently signed-in user.
@@ -3367,9 +3198,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DeleteUserRequest,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::DeleteUser).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DeleteUser).into()))
     }
 
     /// Deletes attributes from the currently signed-in user.
@@ -3379,10 +3208,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DeleteUserAttributesRequest,
     ) -> impl Future<Output = Result<DeleteUserAttributesResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DeleteUserAttributes,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DeleteUserAttributes).into()))
     }
 
     /// Deletes a user pool.
@@ -3392,10 +3218,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DeleteUserPoolRequest,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DeleteUserPool,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DeleteUserPool).into()))
     }
 
     /// Deletes a user pool app client.
@@ -3405,10 +3228,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DeleteUserPoolClientRequest,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DeleteUserPoolClient,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DeleteUserPoolClient).into()))
     }
 
     /// Deletes a specific client secret from a user pool app client.
@@ -3418,10 +3238,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DeleteUserPoolClientSecretRequest,
     ) -> impl Future<Output = Result<DeleteUserPoolClientSecretResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DeleteUserPoolClientSecret,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DeleteUserPoolClientSecret).into()))
     }
 
     /// Given a user pool ID and domain identifier, deletes a user pool domain.
@@ -3431,10 +3248,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DeleteUserPoolDomainRequest,
     ) -> impl Future<Output = Result<DeleteUserPoolDomainResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DeleteUserPoolDomain,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DeleteUserPoolDomain).into()))
     }
 
     /// Deletes a secondary replica user pool.
@@ -3444,10 +3258,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DeleteUserPoolReplicaRequest,
     ) -> impl Future<Output = Result<DeleteUserPoolReplicaResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DeleteUserPoolReplica,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DeleteUserPoolReplica).into()))
     }
 
     /// Deletes a registered passkey, or WebAuthn, authenticator for the currently signed-in user.
@@ -3457,10 +3268,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DeleteWebAuthnCredentialRequest,
     ) -> impl Future<Output = Result<DeleteWebAuthnCredentialResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DeleteWebAuthnCredential,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DeleteWebAuthnCredential).into()))
     }
 
     /// Returns the configuration of a Client ID Metadata Document (CIMD) policy.
@@ -3470,10 +3278,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DescribeCIMDPolicyRequest,
     ) -> impl Future<Output = Result<DescribeCIMDPolicyResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DescribeCIMDPolicy,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DescribeCIMDPolicy).into()))
     }
 
     /// Given a user pool ID and identity provider (IdP) name, returns details about the IdP.
@@ -3483,10 +3288,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DescribeIdentityProviderRequest,
     ) -> impl Future<Output = Result<DescribeIdentityProviderResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DescribeIdentityProvider,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DescribeIdentityProvider).into()))
     }
 
     /// Given the ID of a managed login branding style, returns detailed information about the style.
@@ -3494,13 +3296,9 @@ pub trait CognitoIdp: Send + Sync {
         &self,
         ctx: &RequestContext,
         input: DescribeManagedLoginBrandingRequest,
-    ) -> impl Future<Output = Result<DescribeManagedLoginBrandingResponse, Self::Error>> + Send
-    {
+    ) -> impl Future<Output = Result<DescribeManagedLoginBrandingResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DescribeManagedLoginBranding,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DescribeManagedLoginBranding).into()))
     }
 
     /// Given the ID of a user pool app client, returns detailed information about the style assigned to the app client.
@@ -3508,13 +3306,9 @@ pub trait CognitoIdp: Send + Sync {
         &self,
         ctx: &RequestContext,
         input: DescribeManagedLoginBrandingByClientRequest,
-    ) -> impl Future<Output = Result<DescribeManagedLoginBrandingByClientResponse, Self::Error>> + Send
-    {
+    ) -> impl Future<Output = Result<DescribeManagedLoginBrandingByClientResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DescribeManagedLoginBrandingByClient,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DescribeManagedLoginBrandingByClient).into()))
     }
 
     /// Returns details about a point-in-time recovery of a user pool, including its status and the point in time that it restores the user pool to.
@@ -3524,10 +3318,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DescribePointInTimeRecoveryRequest,
     ) -> impl Future<Output = Result<DescribePointInTimeRecoveryResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DescribePointInTimeRecovery,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DescribePointInTimeRecovery).into()))
     }
 
     /// Describes a resource server.
@@ -3537,10 +3328,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DescribeResourceServerRequest,
     ) -> impl Future<Output = Result<DescribeResourceServerResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DescribeResourceServer,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DescribeResourceServer).into()))
     }
 
     /// Given an app client or user pool ID where threat protection is configured, describes the risk configuration.
@@ -3550,10 +3338,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DescribeRiskConfigurationRequest,
     ) -> impl Future<Output = Result<DescribeRiskConfigurationResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DescribeRiskConfiguration,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DescribeRiskConfiguration).into()))
     }
 
     /// Returns details for the requested terms documents ID.
@@ -3563,9 +3348,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DescribeTermsRequest,
     ) -> impl Future<Output = Result<DescribeTermsResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::DescribeTerms).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DescribeTerms).into()))
     }
 
     /// Returns details for the terms documents that are associated with an app client, identified by the app client ID, user pool ID, and terms name.
@@ -3575,10 +3358,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DescribeTermsByClientRequest,
     ) -> impl Future<Output = Result<DescribeTermsByClientResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DescribeTermsByClient,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DescribeTermsByClient).into()))
     }
 
     /// Describes a user import job.
@@ -3588,10 +3368,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DescribeUserImportJobRequest,
     ) -> impl Future<Output = Result<DescribeUserImportJobResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DescribeUserImportJob,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DescribeUserImportJob).into()))
     }
 
     /// Given a user pool ID, returns configuration information.
@@ -3601,10 +3378,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DescribeUserPoolRequest,
     ) -> impl Future<Output = Result<DescribeUserPoolResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DescribeUserPool,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DescribeUserPool).into()))
     }
 
     /// Given an app client ID, returns configuration information.
@@ -3614,10 +3388,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DescribeUserPoolClientRequest,
     ) -> impl Future<Output = Result<DescribeUserPoolClientResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DescribeUserPoolClient,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DescribeUserPoolClient).into()))
     }
 
     /// Given a user pool domain name, returns information about the domain configuration.
@@ -3627,10 +3398,7 @@ pub trait CognitoIdp: Send + Sync {
         input: DescribeUserPoolDomainRequest,
     ) -> impl Future<Output = Result<DescribeUserPoolDomainResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::DescribeUserPoolDomain,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::DescribeUserPoolDomain).into()))
     }
 
     /// Given a device key, deletes a remembered device as the currently signed-in user.
@@ -3640,9 +3408,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ForgetDeviceRequest,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::ForgetDevice).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ForgetDevice).into()))
     }
 
     /// Sends a password-reset confirmation code to the email address or phone number of the requested username.
@@ -3652,10 +3418,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ForgotPasswordRequest,
     ) -> impl Future<Output = Result<ForgotPasswordResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::ForgotPassword,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ForgotPassword).into()))
     }
 
     /// Given a user pool ID, generates a comma-separated value (CSV) list populated with available user attributes in the user pool.
@@ -3665,9 +3428,7 @@ pub trait CognitoIdp: Send + Sync {
         input: GetCSVHeaderRequest,
     ) -> impl Future<Output = Result<GetCSVHeaderResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::GetCSVHeader).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::GetCSVHeader).into()))
     }
 
     /// Issues an access token for machine-to-machine (M2M) authorization.
@@ -3677,10 +3438,7 @@ pub trait CognitoIdp: Send + Sync {
         input: GetClientTokenRequest,
     ) -> impl Future<Output = Result<GetClientTokenResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::GetClientToken,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::GetClientToken).into()))
     }
 
     /// Exchanges an existing token for a new token that is scoped and audience-bound for a specific downstream service, following the OAuth 2.0 Token Exchange grant type.
@@ -3690,10 +3448,7 @@ pub trait CognitoIdp: Send + Sync {
         input: GetDerivedTokenRequest,
     ) -> impl Future<Output = Result<GetDerivedTokenResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::GetDerivedToken,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::GetDerivedToken).into()))
     }
 
     /// Given a device key, returns information about a remembered device for the current user.
@@ -3703,9 +3458,7 @@ pub trait CognitoIdp: Send + Sync {
         input: GetDeviceRequest,
     ) -> impl Future<Output = Result<GetDeviceResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::GetDevice).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::GetDevice).into()))
     }
 
     /// Given a user pool ID and a group name, returns information about the user group.
@@ -3715,9 +3468,7 @@ pub trait CognitoIdp: Send + Sync {
         input: GetGroupRequest,
     ) -> impl Future<Output = Result<GetGroupResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::GetGroup).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::GetGroup).into()))
     }
 
     /// Given the identifier of an identity provider (IdP), for example examplecorp , returns information about the user pool configuration for that IdP.
@@ -3725,13 +3476,9 @@ pub trait CognitoIdp: Send + Sync {
         &self,
         ctx: &RequestContext,
         input: GetIdentityProviderByIdentifierRequest,
-    ) -> impl Future<Output = Result<GetIdentityProviderByIdentifierResponse, Self::Error>> + Send
-    {
+    ) -> impl Future<Output = Result<GetIdentityProviderByIdentifierResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::GetIdentityProviderByIdentifier,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::GetIdentityProviderByIdentifier).into()))
     }
 
     /// Given a user pool ID, returns the logging configuration.
@@ -3741,10 +3488,7 @@ pub trait CognitoIdp: Send + Sync {
         input: GetLogDeliveryConfigurationRequest,
     ) -> impl Future<Output = Result<GetLogDeliveryConfigurationResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::GetLogDeliveryConfiguration,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::GetLogDeliveryConfiguration).into()))
     }
 
     /// Returns the current provisioned limit for a specific API category.
@@ -3754,10 +3498,7 @@ pub trait CognitoIdp: Send + Sync {
         input: GetProvisionedLimitRequest,
     ) -> impl Future<Output = Result<GetProvisionedLimitResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::GetProvisionedLimit,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::GetProvisionedLimit).into()))
     }
 
     /// Given a user pool ID, returns the signing certificate for SAML 2.0 federation.
@@ -3767,10 +3508,7 @@ pub trait CognitoIdp: Send + Sync {
         input: GetSigningCertificateRequest,
     ) -> impl Future<Output = Result<GetSigningCertificateResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::GetSigningCertificate,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::GetSigningCertificate).into()))
     }
 
     /// Given a refresh token, issues new ID, access, and optionally refresh tokens for the user who owns the submitted token.
@@ -3780,10 +3518,7 @@ pub trait CognitoIdp: Send + Sync {
         input: GetTokensFromRefreshTokenRequest,
     ) -> impl Future<Output = Result<GetTokensFromRefreshTokenResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::GetTokensFromRefreshToken,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::GetTokensFromRefreshToken).into()))
     }
 
     /// Given a user pool ID or app client, returns information about classic hosted UI branding that you applied, if any.
@@ -3793,10 +3528,7 @@ pub trait CognitoIdp: Send + Sync {
         input: GetUICustomizationRequest,
     ) -> impl Future<Output = Result<GetUICustomizationResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::GetUICustomization,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::GetUICustomization).into()))
     }
 
     /// Gets user attributes and and MFA settings for the currently signed-in user.
@@ -3814,13 +3546,9 @@ pub trait CognitoIdp: Send + Sync {
         &self,
         ctx: &RequestContext,
         input: GetUserAttributeVerificationCodeRequest,
-    ) -> impl Future<Output = Result<GetUserAttributeVerificationCodeResponse, Self::Error>> + Send
-    {
+    ) -> impl Future<Output = Result<GetUserAttributeVerificationCodeResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::GetUserAttributeVerificationCode,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::GetUserAttributeVerificationCode).into()))
     }
 
     /// Lists the authentication options for the currently signed-in user.
@@ -3830,10 +3558,7 @@ pub trait CognitoIdp: Send + Sync {
         input: GetUserAuthFactorsRequest,
     ) -> impl Future<Output = Result<GetUserAuthFactorsResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::GetUserAuthFactors,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::GetUserAuthFactors).into()))
     }
 
     /// Retrieves the session configuration for a user pool app client.
@@ -3841,13 +3566,9 @@ pub trait CognitoIdp: Send + Sync {
         &self,
         ctx: &RequestContext,
         input: GetUserPoolClientSessionConfigurationRequest,
-    ) -> impl Future<Output = Result<GetUserPoolClientSessionConfigurationResponse, Self::Error>> + Send
-    {
+    ) -> impl Future<Output = Result<GetUserPoolClientSessionConfigurationResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::GetUserPoolClientSessionConfiguration,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::GetUserPoolClientSessionConfiguration).into()))
     }
 
     /// Given a user pool ID, returns configuration for sign-in with WebAuthn authenticators and for multi-factor authentication (MFA).
@@ -3857,10 +3578,7 @@ pub trait CognitoIdp: Send + Sync {
         input: GetUserPoolMfaConfigRequest,
     ) -> impl Future<Output = Result<GetUserPoolMfaConfigResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::GetUserPoolMfaConfig,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::GetUserPoolMfaConfig).into()))
     }
 
     /// Retrieves the session tracking configuration for a user pool, including whether session tracking is enabled and the pool-wide maximum number of active token sessions for each user.
@@ -3868,13 +3586,9 @@ pub trait CognitoIdp: Send + Sync {
         &self,
         ctx: &RequestContext,
         input: GetUserPoolSessionConfigurationRequest,
-    ) -> impl Future<Output = Result<GetUserPoolSessionConfigurationResponse, Self::Error>> + Send
-    {
+    ) -> impl Future<Output = Result<GetUserPoolSessionConfigurationResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::GetUserPoolSessionConfiguration,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::GetUserPoolSessionConfiguration).into()))
     }
 
     /// Invalidates the identity, access, and refresh tokens that Amazon Cognito issued to a user.
@@ -3884,9 +3598,7 @@ pub trait CognitoIdp: Send + Sync {
         input: GlobalSignOutRequest,
     ) -> impl Future<Output = Result<GlobalSignOutResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::GlobalSignOut).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::GlobalSignOut).into()))
     }
 
     /// Declares an authentication flow and initiates sign-in for a user in the Amazon Cognito user directory.
@@ -3896,9 +3608,7 @@ pub trait CognitoIdp: Send + Sync {
         input: InitiateAuthRequest,
     ) -> impl Future<Output = Result<InitiateAuthResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::InitiateAuth).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::InitiateAuth).into()))
     }
 
     /// Initiates a point-in-time recovery of a user pool to a time in the past that you specify.
@@ -3908,10 +3618,7 @@ pub trait CognitoIdp: Send + Sync {
         input: InitiatePointInTimeRecoveryRequest,
     ) -> impl Future<Output = Result<InitiatePointInTimeRecoveryResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::InitiatePointInTimeRecovery,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::InitiatePointInTimeRecovery).into()))
     }
 
     /// Lists the Client ID Metadata Document (CIMD) policies in a user pool.
@@ -3921,10 +3628,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ListCIMDPoliciesRequest,
     ) -> impl Future<Output = Result<ListCIMDPoliciesResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::ListCIMDPolicies,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ListCIMDPolicies).into()))
     }
 
     /// Lists the client ID metadata document URLs that Amazon Cognito has received for a Client ID Metadata Document (CIMD) policy, with the cache state of each URL.
@@ -3934,10 +3638,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ListClientMetadataURLsRequest,
     ) -> impl Future<Output = Result<ListClientMetadataURLsResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::ListClientMetadataURLs,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ListClientMetadataURLs).into()))
     }
 
     /// Lists the devices that Amazon Cognito has registered to the currently signed-in user.
@@ -3947,9 +3648,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ListDevicesRequest,
     ) -> impl Future<Output = Result<ListDevicesResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::ListDevices).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ListDevices).into()))
     }
 
     /// Given a user pool ID, returns user pool groups and their details.
@@ -3959,9 +3658,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ListGroupsRequest,
     ) -> impl Future<Output = Result<ListGroupsResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::ListGroups).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ListGroups).into()))
     }
 
     /// Given a user pool ID, returns information about configured identity providers (IdPs).
@@ -3971,10 +3668,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ListIdentityProvidersRequest,
     ) -> impl Future<Output = Result<ListIdentityProvidersResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::ListIdentityProviders,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ListIdentityProviders).into()))
     }
 
     /// Lists the point-in-time recoveries of a user pool, including the active recovery and past recoveries.
@@ -3984,10 +3678,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ListPointInTimeRecoveriesRequest,
     ) -> impl Future<Output = Result<ListPointInTimeRecoveriesResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::ListPointInTimeRecoveries,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ListPointInTimeRecoveries).into()))
     }
 
     /// Given a user pool ID, returns all resource servers and their details.
@@ -3997,10 +3688,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ListResourceServersRequest,
     ) -> impl Future<Output = Result<ListResourceServersResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::ListResourceServers,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ListResourceServers).into()))
     }
 
     /// Lists the tags that are assigned to an Amazon Cognito user pool.
@@ -4010,10 +3698,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ListTagsForResourceRequest,
     ) -> impl Future<Output = Result<ListTagsForResourceResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::ListTagsForResource,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ListTagsForResource).into()))
     }
 
     /// Returns details about all terms documents for the requested user pool.
@@ -4023,9 +3708,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ListTermsRequest,
     ) -> impl Future<Output = Result<ListTermsResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::ListTerms).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ListTerms).into()))
     }
 
     /// Given a user pool ID, returns user import jobs and their details.
@@ -4035,10 +3718,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ListUserImportJobsRequest,
     ) -> impl Future<Output = Result<ListUserImportJobsResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::ListUserImportJobs,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ListUserImportJobs).into()))
     }
 
     /// Lists all client secrets associated with a user pool app client.
@@ -4048,10 +3728,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ListUserPoolClientSecretsRequest,
     ) -> impl Future<Output = Result<ListUserPoolClientSecretsResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::ListUserPoolClientSecrets,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ListUserPoolClientSecrets).into()))
     }
 
     /// Given a user pool ID, lists app clients.
@@ -4061,10 +3738,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ListUserPoolClientsRequest,
     ) -> impl Future<Output = Result<ListUserPoolClientsResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::ListUserPoolClients,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ListUserPoolClients).into()))
     }
 
     /// Lists all replicas for a user pool, including both primary and secondary replicas.
@@ -4074,10 +3748,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ListUserPoolReplicasRequest,
     ) -> impl Future<Output = Result<ListUserPoolReplicasResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::ListUserPoolReplicas,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ListUserPoolReplicas).into()))
     }
 
     /// Lists user pools and their details in the current Amazon Web Services account.
@@ -4087,9 +3758,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ListUserPoolsRequest,
     ) -> impl Future<Output = Result<ListUserPoolsResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::ListUserPools).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ListUserPools).into()))
     }
 
     /// Lists the active sessions for the currently signed-in user.
@@ -4099,10 +3768,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ListUserSessionsRequest,
     ) -> impl Future<Output = Result<ListUserSessionsResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::ListUserSessions,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ListUserSessions).into()))
     }
 
     /// Given a user pool ID, returns a list of users and their basic details in a user pool.
@@ -4112,9 +3778,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ListUsersRequest,
     ) -> impl Future<Output = Result<ListUsersResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::ListUsers).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ListUsers).into()))
     }
 
     /// Given a user pool ID and a group name, returns a list of users in the group.
@@ -4124,10 +3788,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ListUsersInGroupRequest,
     ) -> impl Future<Output = Result<ListUsersInGroupResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::ListUsersInGroup,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ListUsersInGroup).into()))
     }
 
     /// Generates a list of the currently signed-in user's registered passkey, or WebAuthn, credentials.
@@ -4137,10 +3798,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ListWebAuthnCredentialsRequest,
     ) -> impl Future<Output = Result<ListWebAuthnCredentialsResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::ListWebAuthnCredentials,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ListWebAuthnCredentials).into()))
     }
 
     /// Resends the code that confirms a new account for a user who has signed up in your user pool.
@@ -4150,10 +3808,7 @@ pub trait CognitoIdp: Send + Sync {
         input: ResendConfirmationCodeRequest,
     ) -> impl Future<Output = Result<ResendConfirmationCodeResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::ResendConfirmationCode,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::ResendConfirmationCode).into()))
     }
 
     /// Some API operations in a user pool generate a challenge, like a prompt for an MFA code, for device authentication that bypasses MFA, or for a custom authentication challenge.
@@ -4163,10 +3818,7 @@ pub trait CognitoIdp: Send + Sync {
         input: RespondToAuthChallengeRequest,
     ) -> impl Future<Output = Result<RespondToAuthChallengeResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::RespondToAuthChallenge,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::RespondToAuthChallenge).into()))
     }
 
     /// Revokes all of the access tokens generated by, and at the same time as, the specified refresh token.
@@ -4176,9 +3828,7 @@ pub trait CognitoIdp: Send + Sync {
         input: RevokeTokenRequest,
     ) -> impl Future<Output = Result<RevokeTokenResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::RevokeToken).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::RevokeToken).into()))
     }
 
     /// Revokes a specific session for the currently signed-in user.
@@ -4188,10 +3838,7 @@ pub trait CognitoIdp: Send + Sync {
         input: RevokeUserSessionRequest,
     ) -> impl Future<Output = Result<RevokeUserSessionResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::RevokeUserSession,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::RevokeUserSession).into()))
     }
 
     /// Sets up or modifies the logging configuration of a user pool.
@@ -4201,10 +3848,7 @@ pub trait CognitoIdp: Send + Sync {
         input: SetLogDeliveryConfigurationRequest,
     ) -> impl Future<Output = Result<SetLogDeliveryConfigurationResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::SetLogDeliveryConfiguration,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::SetLogDeliveryConfiguration).into()))
     }
 
     /// Configures threat protection for a user pool or app client.
@@ -4214,10 +3858,7 @@ pub trait CognitoIdp: Send + Sync {
         input: SetRiskConfigurationRequest,
     ) -> impl Future<Output = Result<SetRiskConfigurationResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::SetRiskConfiguration,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::SetRiskConfiguration).into()))
     }
 
     /// Configures UI branding settings for domains with the hosted UI (classic) branding version.
@@ -4227,10 +3868,7 @@ pub trait CognitoIdp: Send + Sync {
         input: SetUICustomizationRequest,
     ) -> impl Future<Output = Result<SetUICustomizationResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::SetUICustomization,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::SetUICustomization).into()))
     }
 
     /// Set the user's multi-factor authentication (MFA) method preference, including which MFA factors are activated and if any are preferred.
@@ -4240,10 +3878,7 @@ pub trait CognitoIdp: Send + Sync {
         input: SetUserMFAPreferenceRequest,
     ) -> impl Future<Output = Result<SetUserMFAPreferenceResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::SetUserMFAPreference,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::SetUserMFAPreference).into()))
     }
 
     /// Sets the session configuration for a user pool app client.
@@ -4251,13 +3886,9 @@ pub trait CognitoIdp: Send + Sync {
         &self,
         ctx: &RequestContext,
         input: SetUserPoolClientSessionConfigurationRequest,
-    ) -> impl Future<Output = Result<SetUserPoolClientSessionConfigurationResponse, Self::Error>> + Send
-    {
+    ) -> impl Future<Output = Result<SetUserPoolClientSessionConfigurationResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::SetUserPoolClientSessionConfiguration,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::SetUserPoolClientSessionConfiguration).into()))
     }
 
     /// Sets user pool multi-factor authentication (MFA) and passkey configuration.
@@ -4267,10 +3898,7 @@ pub trait CognitoIdp: Send + Sync {
         input: SetUserPoolMfaConfigRequest,
     ) -> impl Future<Output = Result<SetUserPoolMfaConfigResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::SetUserPoolMfaConfig,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::SetUserPoolMfaConfig).into()))
     }
 
     /// Enables or disables session tracking for a user pool, and sets the pool-wide maximum number of active token sessions that each user can have.
@@ -4278,13 +3906,9 @@ pub trait CognitoIdp: Send + Sync {
         &self,
         ctx: &RequestContext,
         input: SetUserPoolSessionConfigurationRequest,
-    ) -> impl Future<Output = Result<SetUserPoolSessionConfigurationResponse, Self::Error>> + Send
-    {
+    ) -> impl Future<Output = Result<SetUserPoolSessionConfigurationResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::SetUserPoolSessionConfiguration,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::SetUserPoolSessionConfiguration).into()))
     }
 
     /// This action is no longer supported.
@@ -4294,10 +3918,7 @@ pub trait CognitoIdp: Send + Sync {
         input: SetUserSettingsRequest,
     ) -> impl Future<Output = Result<SetUserSettingsResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::SetUserSettings,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::SetUserSettings).into()))
     }
 
     /// Registers a user with an app client and requests a user name, password, and user attributes in the user pool.
@@ -4317,10 +3938,7 @@ pub trait CognitoIdp: Send + Sync {
         input: StartPointInTimeRecoveryRequest,
     ) -> impl Future<Output = Result<StartPointInTimeRecoveryResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::StartPointInTimeRecovery,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::StartPointInTimeRecovery).into()))
     }
 
     /// Instructs your user pool to start importing users from a CSV file that contains their usernames and attributes.
@@ -4330,10 +3948,7 @@ pub trait CognitoIdp: Send + Sync {
         input: StartUserImportJobRequest,
     ) -> impl Future<Output = Result<StartUserImportJobResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::StartUserImportJob,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::StartUserImportJob).into()))
     }
 
     /// Requests credential creation options from your user pool for the currently signed-in user.
@@ -4343,10 +3958,7 @@ pub trait CognitoIdp: Send + Sync {
         input: StartWebAuthnRegistrationRequest,
     ) -> impl Future<Output = Result<StartWebAuthnRegistrationResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::StartWebAuthnRegistration,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::StartWebAuthnRegistration).into()))
     }
 
     /// Instructs your user pool to stop a running job that's importing users from a CSV file that contains their usernames and attributes.
@@ -4356,10 +3968,7 @@ pub trait CognitoIdp: Send + Sync {
         input: StopUserImportJobRequest,
     ) -> impl Future<Output = Result<StopUserImportJobResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::StopUserImportJob,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::StopUserImportJob).into()))
     }
 
     /// Assigns a set of tags to an Amazon Cognito user pool.
@@ -4369,9 +3978,7 @@ pub trait CognitoIdp: Send + Sync {
         input: TagResourceRequest,
     ) -> impl Future<Output = Result<TagResourceResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::TagResource).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::TagResource).into()))
     }
 
     /// Given tag IDs that you previously assigned to a user pool, removes them.
@@ -4381,9 +3988,7 @@ pub trait CognitoIdp: Send + Sync {
         input: UntagResourceRequest,
     ) -> impl Future<Output = Result<UntagResourceResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::UntagResource).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::UntagResource).into()))
     }
 
     /// Provides the feedback for an authentication event generated by threat protection features.
@@ -4393,10 +3998,7 @@ pub trait CognitoIdp: Send + Sync {
         input: UpdateAuthEventFeedbackRequest,
     ) -> impl Future<Output = Result<UpdateAuthEventFeedbackResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::UpdateAuthEventFeedback,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::UpdateAuthEventFeedback).into()))
     }
 
     /// Updates the configuration of a Client ID Metadata Document (CIMD) policy.
@@ -4406,10 +4008,7 @@ pub trait CognitoIdp: Send + Sync {
         input: UpdateCIMDPolicyRequest,
     ) -> impl Future<Output = Result<UpdateCIMDPolicyResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::UpdateCIMDPolicy,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::UpdateCIMDPolicy).into()))
     }
 
     /// Changes the cache state of a client metadata document URL for a client ID metadata document (CIMD) policy.
@@ -4417,13 +4016,9 @@ pub trait CognitoIdp: Send + Sync {
         &self,
         ctx: &RequestContext,
         input: UpdateClientMetadataURLStateRequest,
-    ) -> impl Future<Output = Result<UpdateClientMetadataURLStateResponse, Self::Error>> + Send
-    {
+    ) -> impl Future<Output = Result<UpdateClientMetadataURLStateResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::UpdateClientMetadataURLState,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::UpdateClientMetadataURLState).into()))
     }
 
     /// Updates the status of a the currently signed-in user's device so that it is marked as remembered or not remembered for the purpose of device authentication.
@@ -4433,10 +4028,7 @@ pub trait CognitoIdp: Send + Sync {
         input: UpdateDeviceStatusRequest,
     ) -> impl Future<Output = Result<UpdateDeviceStatusResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::UpdateDeviceStatus,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::UpdateDeviceStatus).into()))
     }
 
     /// Given the name of a user pool group, updates any of the properties for precedence, IAM role, or description.
@@ -4446,9 +4038,7 @@ pub trait CognitoIdp: Send + Sync {
         input: UpdateGroupRequest,
     ) -> impl Future<Output = Result<UpdateGroupResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::UpdateGroup).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::UpdateGroup).into()))
     }
 
     /// Modifies the configuration and trust relationship between a third-party identity provider (IdP) and a user pool.
@@ -4458,10 +4048,7 @@ pub trait CognitoIdp: Send + Sync {
         input: UpdateIdentityProviderRequest,
     ) -> impl Future<Output = Result<UpdateIdentityProviderResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::UpdateIdentityProvider,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::UpdateIdentityProvider).into()))
     }
 
     /// Configures the branding settings for a user pool style.
@@ -4471,10 +4058,7 @@ pub trait CognitoIdp: Send + Sync {
         input: UpdateManagedLoginBrandingRequest,
     ) -> impl Future<Output = Result<UpdateManagedLoginBrandingResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::UpdateManagedLoginBranding,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::UpdateManagedLoginBranding).into()))
     }
 
     /// Sets the provisioned limit for a specific API category.
@@ -4484,10 +4068,7 @@ pub trait CognitoIdp: Send + Sync {
         input: UpdateProvisionedLimitRequest,
     ) -> impl Future<Output = Result<UpdateProvisionedLimitResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::UpdateProvisionedLimit,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::UpdateProvisionedLimit).into()))
     }
 
     /// Updates the name and scopes of a resource server.
@@ -4497,10 +4078,7 @@ pub trait CognitoIdp: Send + Sync {
         input: UpdateResourceServerRequest,
     ) -> impl Future<Output = Result<UpdateResourceServerResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::UpdateResourceServer,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::UpdateResourceServer).into()))
     }
 
     /// Modifies existing terms documents for the requested app client.
@@ -4510,9 +4088,7 @@ pub trait CognitoIdp: Send + Sync {
         input: UpdateTermsRequest,
     ) -> impl Future<Output = Result<UpdateTermsResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(
-            ServiceError::not_implemented(Operation::UpdateTerms).into()
-        ))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::UpdateTerms).into()))
     }
 
     /// Updates the currently signed-in user's attributes.
@@ -4522,10 +4098,7 @@ pub trait CognitoIdp: Send + Sync {
         input: UpdateUserAttributesRequest,
     ) -> impl Future<Output = Result<UpdateUserAttributesResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::UpdateUserAttributes,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::UpdateUserAttributes).into()))
     }
 
     /// Updates the configuration of a user pool.
@@ -4535,10 +4108,7 @@ pub trait CognitoIdp: Send + Sync {
         input: UpdateUserPoolRequest,
     ) -> impl Future<Output = Result<UpdateUserPoolResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::UpdateUserPool,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::UpdateUserPool).into()))
     }
 
     /// Given a user pool app client ID, updates the configuration.
@@ -4548,10 +4118,7 @@ pub trait CognitoIdp: Send + Sync {
         input: UpdateUserPoolClientRequest,
     ) -> impl Future<Output = Result<UpdateUserPoolClientResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::UpdateUserPoolClient,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::UpdateUserPoolClient).into()))
     }
 
     /// A user pool domain hosts managed login, an authorization server and web server for authentication in your application.
@@ -4561,10 +4128,7 @@ pub trait CognitoIdp: Send + Sync {
         input: UpdateUserPoolDomainRequest,
     ) -> impl Future<Output = Result<UpdateUserPoolDomainResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::UpdateUserPoolDomain,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::UpdateUserPoolDomain).into()))
     }
 
     /// Updates replica-specific settings for a user pool replica.
@@ -4574,10 +4138,7 @@ pub trait CognitoIdp: Send + Sync {
         input: UpdateUserPoolReplicaRequest,
     ) -> impl Future<Output = Result<UpdateUserPoolReplicaResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::UpdateUserPoolReplica,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::UpdateUserPoolReplica).into()))
     }
 
     /// Registers the current user's time-based one-time password (TOTP) authenticator with a code generated in their authenticator app from a private key that's supplied by your user pool.
@@ -4587,10 +4148,7 @@ pub trait CognitoIdp: Send + Sync {
         input: VerifySoftwareTokenRequest,
     ) -> impl Future<Output = Result<VerifySoftwareTokenResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::VerifySoftwareToken,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::VerifySoftwareToken).into()))
     }
 
     /// Submits a verification code for a signed-in user who has added or changed a value of an auto-verified attribute.
@@ -4600,10 +4158,7 @@ pub trait CognitoIdp: Send + Sync {
         input: VerifyUserAttributeRequest,
     ) -> impl Future<Output = Result<VerifyUserAttributeResponse, Self::Error>> + Send {
         let _ = (ctx, input);
-        std::future::ready(Err(ServiceError::not_implemented(
-            Operation::VerifyUserAttribute,
-        )
-        .into()))
+        std::future::ready(Err(ServiceError::not_implemented(Operation::VerifyUserAttribute).into()))
     }
 }
 
@@ -4616,195 +4171,103 @@ pub async fn dispatch<S: CognitoIdp>(
     body: serde_json::Value,
 ) -> Result<Vec<u8>, S::Error> {
     match op {
-        Operation::AddCustomAttributes => Ok(encode(
-            &service.add_custom_attributes(ctx, decode(body)?).await?,
-        )?),
-        Operation::AddUserPoolClientSecret => Ok(encode(
-            &service
-                .add_user_pool_client_secret(ctx, decode(body)?)
-                .await?,
-        )?),
+        Operation::AddCustomAttributes => Ok(encode(&service.add_custom_attributes(ctx, decode(body)?).await?)?),
+        Operation::AddUserPoolClientSecret => {
+            Ok(encode(&service.add_user_pool_client_secret(ctx, decode(body)?).await?)?)
+        }
         Operation::AdminAddUserToGroup => {
             service.admin_add_user_to_group(ctx, decode(body)?).await?;
             Ok(b"{}".to_vec())
         }
-        Operation::AdminConfirmSignUp => Ok(encode(
-            &service.admin_confirm_sign_up(ctx, decode(body)?).await?,
-        )?),
-        Operation::AdminCreateUser => Ok(encode(
-            &service.admin_create_user(ctx, decode(body)?).await?,
-        )?),
-        Operation::AdminDeleteSoftwareToken => Ok(encode(
-            &service
-                .admin_delete_software_token(ctx, decode(body)?)
-                .await?,
-        )?),
+        Operation::AdminConfirmSignUp => Ok(encode(&service.admin_confirm_sign_up(ctx, decode(body)?).await?)?),
+        Operation::AdminCreateUser => Ok(encode(&service.admin_create_user(ctx, decode(body)?).await?)?),
+        Operation::AdminDeleteSoftwareToken => {
+            Ok(encode(&service.admin_delete_software_token(ctx, decode(body)?).await?)?)
+        }
         Operation::AdminDeleteUser => {
             service.admin_delete_user(ctx, decode(body)?).await?;
             Ok(b"{}".to_vec())
         }
-        Operation::AdminDeleteUserAttributes => Ok(encode(
-            &service
-                .admin_delete_user_attributes(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::AdminDisableProviderForUser => Ok(encode(
-            &service
-                .admin_disable_provider_for_user(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::AdminDisableUser => Ok(encode(
-            &service.admin_disable_user(ctx, decode(body)?).await?,
-        )?),
-        Operation::AdminEnableUser => Ok(encode(
-            &service.admin_enable_user(ctx, decode(body)?).await?,
-        )?),
+        Operation::AdminDeleteUserAttributes => {
+            Ok(encode(&service.admin_delete_user_attributes(ctx, decode(body)?).await?)?)
+        }
+        Operation::AdminDisableProviderForUser => {
+            Ok(encode(&service.admin_disable_provider_for_user(ctx, decode(body)?).await?)?)
+        }
+        Operation::AdminDisableUser => Ok(encode(&service.admin_disable_user(ctx, decode(body)?).await?)?),
+        Operation::AdminEnableUser => Ok(encode(&service.admin_enable_user(ctx, decode(body)?).await?)?),
         Operation::AdminForgetDevice => {
             service.admin_forget_device(ctx, decode(body)?).await?;
             Ok(b"{}".to_vec())
         }
-        Operation::AdminGetDevice => Ok(encode(
-            &service.admin_get_device(ctx, decode(body)?).await?,
-        )?),
+        Operation::AdminGetDevice => Ok(encode(&service.admin_get_device(ctx, decode(body)?).await?)?),
         Operation::AdminGetUser => Ok(encode(&service.admin_get_user(ctx, decode(body)?).await?)?),
-        Operation::AdminGetUserAuthFactors => Ok(encode(
-            &service
-                .admin_get_user_auth_factors(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::AdminInitiateAuth => Ok(encode(
-            &service.admin_initiate_auth(ctx, decode(body)?).await?,
-        )?),
-        Operation::AdminLinkProviderForUser => Ok(encode(
-            &service
-                .admin_link_provider_for_user(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::AdminListDevices => Ok(encode(
-            &service.admin_list_devices(ctx, decode(body)?).await?,
-        )?),
-        Operation::AdminListGroupsForUser => Ok(encode(
-            &service
-                .admin_list_groups_for_user(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::AdminListUserAuthEvents => Ok(encode(
-            &service
-                .admin_list_user_auth_events(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::AdminListUserSessions => Ok(encode(
-            &service.admin_list_user_sessions(ctx, decode(body)?).await?,
-        )?),
+        Operation::AdminGetUserAuthFactors => {
+            Ok(encode(&service.admin_get_user_auth_factors(ctx, decode(body)?).await?)?)
+        }
+        Operation::AdminInitiateAuth => Ok(encode(&service.admin_initiate_auth(ctx, decode(body)?).await?)?),
+        Operation::AdminLinkProviderForUser => {
+            Ok(encode(&service.admin_link_provider_for_user(ctx, decode(body)?).await?)?)
+        }
+        Operation::AdminListDevices => Ok(encode(&service.admin_list_devices(ctx, decode(body)?).await?)?),
+        Operation::AdminListGroupsForUser => {
+            Ok(encode(&service.admin_list_groups_for_user(ctx, decode(body)?).await?)?)
+        }
+        Operation::AdminListUserAuthEvents => {
+            Ok(encode(&service.admin_list_user_auth_events(ctx, decode(body)?).await?)?)
+        }
+        Operation::AdminListUserSessions => Ok(encode(&service.admin_list_user_sessions(ctx, decode(body)?).await?)?),
         Operation::AdminRemoveUserFromGroup => {
-            service
-                .admin_remove_user_from_group(ctx, decode(body)?)
-                .await?;
+            service.admin_remove_user_from_group(ctx, decode(body)?).await?;
             Ok(b"{}".to_vec())
         }
-        Operation::AdminResetUserPassword => Ok(encode(
-            &service
-                .admin_reset_user_password(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::AdminRespondToAuthChallenge => Ok(encode(
-            &service
-                .admin_respond_to_auth_challenge(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::AdminRevokeUserSession => Ok(encode(
-            &service
-                .admin_revoke_user_session(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::AdminSetUserMFAPreference => Ok(encode(
-            &service
-                .admin_set_user_mfa_preference(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::AdminSetUserPassword => Ok(encode(
-            &service.admin_set_user_password(ctx, decode(body)?).await?,
-        )?),
-        Operation::AdminSetUserSettings => Ok(encode(
-            &service.admin_set_user_settings(ctx, decode(body)?).await?,
-        )?),
-        Operation::AdminUpdateAuthEventFeedback => Ok(encode(
-            &service
-                .admin_update_auth_event_feedback(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::AdminUpdateDeviceStatus => Ok(encode(
-            &service
-                .admin_update_device_status(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::AdminUpdateUserAttributes => Ok(encode(
-            &service
-                .admin_update_user_attributes(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::AdminUserGlobalSignOut => Ok(encode(
-            &service
-                .admin_user_global_sign_out(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::AssociateSoftwareToken => Ok(encode(
-            &service.associate_software_token(ctx, decode(body)?).await?,
-        )?),
-        Operation::CancelPointInTimeRecovery => Ok(encode(
-            &service
-                .cancel_point_in_time_recovery(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::ChangePassword => {
-            Ok(encode(&service.change_password(ctx, decode(body)?).await?)?)
+        Operation::AdminResetUserPassword => Ok(encode(&service.admin_reset_user_password(ctx, decode(body)?).await?)?),
+        Operation::AdminRespondToAuthChallenge => {
+            Ok(encode(&service.admin_respond_to_auth_challenge(ctx, decode(body)?).await?)?)
         }
-        Operation::CompleteWebAuthnRegistration => Ok(encode(
-            &service
-                .complete_web_authn_registration(ctx, decode(body)?)
-                .await?,
-        )?),
+        Operation::AdminRevokeUserSession => Ok(encode(&service.admin_revoke_user_session(ctx, decode(body)?).await?)?),
+        Operation::AdminSetUserMFAPreference => {
+            Ok(encode(&service.admin_set_user_mfa_preference(ctx, decode(body)?).await?)?)
+        }
+        Operation::AdminSetUserPassword => Ok(encode(&service.admin_set_user_password(ctx, decode(body)?).await?)?),
+        Operation::AdminSetUserSettings => Ok(encode(&service.admin_set_user_settings(ctx, decode(body)?).await?)?),
+        Operation::AdminUpdateAuthEventFeedback => {
+            Ok(encode(&service.admin_update_auth_event_feedback(ctx, decode(body)?).await?)?)
+        }
+        Operation::AdminUpdateDeviceStatus => {
+            Ok(encode(&service.admin_update_device_status(ctx, decode(body)?).await?)?)
+        }
+        Operation::AdminUpdateUserAttributes => {
+            Ok(encode(&service.admin_update_user_attributes(ctx, decode(body)?).await?)?)
+        }
+        Operation::AdminUserGlobalSignOut => {
+            Ok(encode(&service.admin_user_global_sign_out(ctx, decode(body)?).await?)?)
+        }
+        Operation::AssociateSoftwareToken => Ok(encode(&service.associate_software_token(ctx, decode(body)?).await?)?),
+        Operation::CancelPointInTimeRecovery => {
+            Ok(encode(&service.cancel_point_in_time_recovery(ctx, decode(body)?).await?)?)
+        }
+        Operation::ChangePassword => Ok(encode(&service.change_password(ctx, decode(body)?).await?)?),
+        Operation::CompleteWebAuthnRegistration => {
+            Ok(encode(&service.complete_web_authn_registration(ctx, decode(body)?).await?)?)
+        }
         Operation::ConfirmDevice => Ok(encode(&service.confirm_device(ctx, decode(body)?).await?)?),
-        Operation::ConfirmForgotPassword => Ok(encode(
-            &service.confirm_forgot_password(ctx, decode(body)?).await?,
-        )?),
-        Operation::ConfirmSignUp => {
-            Ok(encode(&service.confirm_sign_up(ctx, decode(body)?).await?)?)
-        }
-        Operation::CreateCIMDPolicy => Ok(encode(
-            &service.create_cimd_policy(ctx, decode(body)?).await?,
-        )?),
+        Operation::ConfirmForgotPassword => Ok(encode(&service.confirm_forgot_password(ctx, decode(body)?).await?)?),
+        Operation::ConfirmSignUp => Ok(encode(&service.confirm_sign_up(ctx, decode(body)?).await?)?),
+        Operation::CreateCIMDPolicy => Ok(encode(&service.create_cimd_policy(ctx, decode(body)?).await?)?),
         Operation::CreateGroup => Ok(encode(&service.create_group(ctx, decode(body)?).await?)?),
-        Operation::CreateIdentityProvider => Ok(encode(
-            &service.create_identity_provider(ctx, decode(body)?).await?,
-        )?),
-        Operation::CreateManagedLoginBranding => Ok(encode(
-            &service
-                .create_managed_login_branding(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::CreateResourceServer => Ok(encode(
-            &service.create_resource_server(ctx, decode(body)?).await?,
-        )?),
+        Operation::CreateIdentityProvider => Ok(encode(&service.create_identity_provider(ctx, decode(body)?).await?)?),
+        Operation::CreateManagedLoginBranding => {
+            Ok(encode(&service.create_managed_login_branding(ctx, decode(body)?).await?)?)
+        }
+        Operation::CreateResourceServer => Ok(encode(&service.create_resource_server(ctx, decode(body)?).await?)?),
         Operation::CreateTerms => Ok(encode(&service.create_terms(ctx, decode(body)?).await?)?),
-        Operation::CreateUserImportJob => Ok(encode(
-            &service.create_user_import_job(ctx, decode(body)?).await?,
-        )?),
-        Operation::CreateUserPool => Ok(encode(
-            &service.create_user_pool(ctx, decode(body)?).await?,
-        )?),
-        Operation::CreateUserPoolClient => Ok(encode(
-            &service.create_user_pool_client(ctx, decode(body)?).await?,
-        )?),
-        Operation::CreateUserPoolDomain => Ok(encode(
-            &service.create_user_pool_domain(ctx, decode(body)?).await?,
-        )?),
-        Operation::CreateUserPoolReplica => Ok(encode(
-            &service.create_user_pool_replica(ctx, decode(body)?).await?,
-        )?),
-        Operation::DeleteCIMDPolicy => Ok(encode(
-            &service.delete_cimd_policy(ctx, decode(body)?).await?,
-        )?),
+        Operation::CreateUserImportJob => Ok(encode(&service.create_user_import_job(ctx, decode(body)?).await?)?),
+        Operation::CreateUserPool => Ok(encode(&service.create_user_pool(ctx, decode(body)?).await?)?),
+        Operation::CreateUserPoolClient => Ok(encode(&service.create_user_pool_client(ctx, decode(body)?).await?)?),
+        Operation::CreateUserPoolDomain => Ok(encode(&service.create_user_pool_domain(ctx, decode(body)?).await?)?),
+        Operation::CreateUserPoolReplica => Ok(encode(&service.create_user_pool_replica(ctx, decode(body)?).await?)?),
+        Operation::DeleteCIMDPolicy => Ok(encode(&service.delete_cimd_policy(ctx, decode(body)?).await?)?),
         Operation::DeleteGroup => {
             service.delete_group(ctx, decode(body)?).await?;
             Ok(b"{}".to_vec())
@@ -4814,9 +4277,7 @@ pub async fn dispatch<S: CognitoIdp>(
             Ok(b"{}".to_vec())
         }
         Operation::DeleteManagedLoginBranding => {
-            service
-                .delete_managed_login_branding(ctx, decode(body)?)
-                .await?;
+            service.delete_managed_login_branding(ctx, decode(body)?).await?;
             Ok(b"{}".to_vec())
         }
         Operation::DeleteResourceServer => {
@@ -4831,9 +4292,7 @@ pub async fn dispatch<S: CognitoIdp>(
             service.delete_user(ctx, decode(body)?).await?;
             Ok(b"{}".to_vec())
         }
-        Operation::DeleteUserAttributes => Ok(encode(
-            &service.delete_user_attributes(ctx, decode(body)?).await?,
-        )?),
+        Operation::DeleteUserAttributes => Ok(encode(&service.delete_user_attributes(ctx, decode(body)?).await?)?),
         Operation::DeleteUserPool => {
             service.delete_user_pool(ctx, decode(body)?).await?;
             Ok(b"{}".to_vec())
@@ -4842,311 +4301,151 @@ pub async fn dispatch<S: CognitoIdp>(
             service.delete_user_pool_client(ctx, decode(body)?).await?;
             Ok(b"{}".to_vec())
         }
-        Operation::DeleteUserPoolClientSecret => Ok(encode(
-            &service
-                .delete_user_pool_client_secret(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::DeleteUserPoolDomain => Ok(encode(
-            &service.delete_user_pool_domain(ctx, decode(body)?).await?,
-        )?),
-        Operation::DeleteUserPoolReplica => Ok(encode(
-            &service.delete_user_pool_replica(ctx, decode(body)?).await?,
-        )?),
-        Operation::DeleteWebAuthnCredential => Ok(encode(
-            &service
-                .delete_web_authn_credential(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::DescribeCIMDPolicy => Ok(encode(
-            &service.describe_cimd_policy(ctx, decode(body)?).await?,
-        )?),
-        Operation::DescribeIdentityProvider => Ok(encode(
-            &service
-                .describe_identity_provider(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::DescribeManagedLoginBranding => Ok(encode(
-            &service
-                .describe_managed_login_branding(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::DescribeManagedLoginBrandingByClient => Ok(encode(
-            &service
-                .describe_managed_login_branding_by_client(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::DescribePointInTimeRecovery => Ok(encode(
-            &service
-                .describe_point_in_time_recovery(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::DescribeResourceServer => Ok(encode(
-            &service.describe_resource_server(ctx, decode(body)?).await?,
-        )?),
-        Operation::DescribeRiskConfiguration => Ok(encode(
-            &service
-                .describe_risk_configuration(ctx, decode(body)?)
-                .await?,
-        )?),
+        Operation::DeleteUserPoolClientSecret => {
+            Ok(encode(&service.delete_user_pool_client_secret(ctx, decode(body)?).await?)?)
+        }
+        Operation::DeleteUserPoolDomain => Ok(encode(&service.delete_user_pool_domain(ctx, decode(body)?).await?)?),
+        Operation::DeleteUserPoolReplica => Ok(encode(&service.delete_user_pool_replica(ctx, decode(body)?).await?)?),
+        Operation::DeleteWebAuthnCredential => {
+            Ok(encode(&service.delete_web_authn_credential(ctx, decode(body)?).await?)?)
+        }
+        Operation::DescribeCIMDPolicy => Ok(encode(&service.describe_cimd_policy(ctx, decode(body)?).await?)?),
+        Operation::DescribeIdentityProvider => {
+            Ok(encode(&service.describe_identity_provider(ctx, decode(body)?).await?)?)
+        }
+        Operation::DescribeManagedLoginBranding => {
+            Ok(encode(&service.describe_managed_login_branding(ctx, decode(body)?).await?)?)
+        }
+        Operation::DescribeManagedLoginBrandingByClient => {
+            Ok(encode(&service.describe_managed_login_branding_by_client(ctx, decode(body)?).await?)?)
+        }
+        Operation::DescribePointInTimeRecovery => {
+            Ok(encode(&service.describe_point_in_time_recovery(ctx, decode(body)?).await?)?)
+        }
+        Operation::DescribeResourceServer => Ok(encode(&service.describe_resource_server(ctx, decode(body)?).await?)?),
+        Operation::DescribeRiskConfiguration => {
+            Ok(encode(&service.describe_risk_configuration(ctx, decode(body)?).await?)?)
+        }
         Operation::DescribeTerms => Ok(encode(&service.describe_terms(ctx, decode(body)?).await?)?),
-        Operation::DescribeTermsByClient => Ok(encode(
-            &service.describe_terms_by_client(ctx, decode(body)?).await?,
-        )?),
-        Operation::DescribeUserImportJob => Ok(encode(
-            &service.describe_user_import_job(ctx, decode(body)?).await?,
-        )?),
-        Operation::DescribeUserPool => Ok(encode(
-            &service.describe_user_pool(ctx, decode(body)?).await?,
-        )?),
-        Operation::DescribeUserPoolClient => Ok(encode(
-            &service
-                .describe_user_pool_client(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::DescribeUserPoolDomain => Ok(encode(
-            &service
-                .describe_user_pool_domain(ctx, decode(body)?)
-                .await?,
-        )?),
+        Operation::DescribeTermsByClient => Ok(encode(&service.describe_terms_by_client(ctx, decode(body)?).await?)?),
+        Operation::DescribeUserImportJob => Ok(encode(&service.describe_user_import_job(ctx, decode(body)?).await?)?),
+        Operation::DescribeUserPool => Ok(encode(&service.describe_user_pool(ctx, decode(body)?).await?)?),
+        Operation::DescribeUserPoolClient => Ok(encode(&service.describe_user_pool_client(ctx, decode(body)?).await?)?),
+        Operation::DescribeUserPoolDomain => Ok(encode(&service.describe_user_pool_domain(ctx, decode(body)?).await?)?),
         Operation::ForgetDevice => {
             service.forget_device(ctx, decode(body)?).await?;
             Ok(b"{}".to_vec())
         }
-        Operation::ForgotPassword => {
-            Ok(encode(&service.forgot_password(ctx, decode(body)?).await?)?)
-        }
+        Operation::ForgotPassword => Ok(encode(&service.forgot_password(ctx, decode(body)?).await?)?),
         Operation::GetCSVHeader => Ok(encode(&service.get_csv_header(ctx, decode(body)?).await?)?),
-        Operation::GetClientToken => Ok(encode(
-            &service.get_client_token(ctx, decode(body)?).await?,
-        )?),
-        Operation::GetDerivedToken => Ok(encode(
-            &service.get_derived_token(ctx, decode(body)?).await?,
-        )?),
+        Operation::GetClientToken => Ok(encode(&service.get_client_token(ctx, decode(body)?).await?)?),
+        Operation::GetDerivedToken => Ok(encode(&service.get_derived_token(ctx, decode(body)?).await?)?),
         Operation::GetDevice => Ok(encode(&service.get_device(ctx, decode(body)?).await?)?),
         Operation::GetGroup => Ok(encode(&service.get_group(ctx, decode(body)?).await?)?),
-        Operation::GetIdentityProviderByIdentifier => Ok(encode(
-            &service
-                .get_identity_provider_by_identifier(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::GetLogDeliveryConfiguration => Ok(encode(
-            &service
-                .get_log_delivery_configuration(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::GetProvisionedLimit => Ok(encode(
-            &service.get_provisioned_limit(ctx, decode(body)?).await?,
-        )?),
-        Operation::GetSigningCertificate => Ok(encode(
-            &service.get_signing_certificate(ctx, decode(body)?).await?,
-        )?),
-        Operation::GetTokensFromRefreshToken => Ok(encode(
-            &service
-                .get_tokens_from_refresh_token(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::GetUICustomization => Ok(encode(
-            &service.get_ui_customization(ctx, decode(body)?).await?,
-        )?),
-        Operation::GetUser => Ok(encode(&service.get_user(ctx, decode(body)?).await?)?),
-        Operation::GetUserAttributeVerificationCode => Ok(encode(
-            &service
-                .get_user_attribute_verification_code(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::GetUserAuthFactors => Ok(encode(
-            &service.get_user_auth_factors(ctx, decode(body)?).await?,
-        )?),
-        Operation::GetUserPoolClientSessionConfiguration => Ok(encode(
-            &service
-                .get_user_pool_client_session_configuration(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::GetUserPoolMfaConfig => Ok(encode(
-            &service.get_user_pool_mfa_config(ctx, decode(body)?).await?,
-        )?),
-        Operation::GetUserPoolSessionConfiguration => Ok(encode(
-            &service
-                .get_user_pool_session_configuration(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::GlobalSignOut => {
-            Ok(encode(&service.global_sign_out(ctx, decode(body)?).await?)?)
+        Operation::GetIdentityProviderByIdentifier => {
+            Ok(encode(&service.get_identity_provider_by_identifier(ctx, decode(body)?).await?)?)
         }
+        Operation::GetLogDeliveryConfiguration => {
+            Ok(encode(&service.get_log_delivery_configuration(ctx, decode(body)?).await?)?)
+        }
+        Operation::GetProvisionedLimit => Ok(encode(&service.get_provisioned_limit(ctx, decode(body)?).await?)?),
+        Operation::GetSigningCertificate => Ok(encode(&service.get_signing_certificate(ctx, decode(body)?).await?)?),
+        Operation::GetTokensFromRefreshToken => {
+            Ok(encode(&service.get_tokens_from_refresh_token(ctx, decode(body)?).await?)?)
+        }
+        Operation::GetUICustomization => Ok(encode(&service.get_ui_customization(ctx, decode(body)?).await?)?),
+        Operation::GetUser => Ok(encode(&service.get_user(ctx, decode(body)?).await?)?),
+        Operation::GetUserAttributeVerificationCode => {
+            Ok(encode(&service.get_user_attribute_verification_code(ctx, decode(body)?).await?)?)
+        }
+        Operation::GetUserAuthFactors => Ok(encode(&service.get_user_auth_factors(ctx, decode(body)?).await?)?),
+        Operation::GetUserPoolClientSessionConfiguration => {
+            Ok(encode(&service.get_user_pool_client_session_configuration(ctx, decode(body)?).await?)?)
+        }
+        Operation::GetUserPoolMfaConfig => Ok(encode(&service.get_user_pool_mfa_config(ctx, decode(body)?).await?)?),
+        Operation::GetUserPoolSessionConfiguration => {
+            Ok(encode(&service.get_user_pool_session_configuration(ctx, decode(body)?).await?)?)
+        }
+        Operation::GlobalSignOut => Ok(encode(&service.global_sign_out(ctx, decode(body)?).await?)?),
         Operation::InitiateAuth => Ok(encode(&service.initiate_auth(ctx, decode(body)?).await?)?),
-        Operation::InitiatePointInTimeRecovery => Ok(encode(
-            &service
-                .initiate_point_in_time_recovery(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::ListCIMDPolicies => Ok(encode(
-            &service.list_cimd_policies(ctx, decode(body)?).await?,
-        )?),
-        Operation::ListClientMetadataURLs => Ok(encode(
-            &service
-                .list_client_metadata_urls(ctx, decode(body)?)
-                .await?,
-        )?),
+        Operation::InitiatePointInTimeRecovery => {
+            Ok(encode(&service.initiate_point_in_time_recovery(ctx, decode(body)?).await?)?)
+        }
+        Operation::ListCIMDPolicies => Ok(encode(&service.list_cimd_policies(ctx, decode(body)?).await?)?),
+        Operation::ListClientMetadataURLs => Ok(encode(&service.list_client_metadata_urls(ctx, decode(body)?).await?)?),
         Operation::ListDevices => Ok(encode(&service.list_devices(ctx, decode(body)?).await?)?),
         Operation::ListGroups => Ok(encode(&service.list_groups(ctx, decode(body)?).await?)?),
-        Operation::ListIdentityProviders => Ok(encode(
-            &service.list_identity_providers(ctx, decode(body)?).await?,
-        )?),
-        Operation::ListPointInTimeRecoveries => Ok(encode(
-            &service
-                .list_point_in_time_recoveries(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::ListResourceServers => Ok(encode(
-            &service.list_resource_servers(ctx, decode(body)?).await?,
-        )?),
-        Operation::ListTagsForResource => Ok(encode(
-            &service.list_tags_for_resource(ctx, decode(body)?).await?,
-        )?),
-        Operation::ListTerms => Ok(encode(&service.list_terms(ctx, decode(body)?).await?)?),
-        Operation::ListUserImportJobs => Ok(encode(
-            &service.list_user_import_jobs(ctx, decode(body)?).await?,
-        )?),
-        Operation::ListUserPoolClientSecrets => Ok(encode(
-            &service
-                .list_user_pool_client_secrets(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::ListUserPoolClients => Ok(encode(
-            &service.list_user_pool_clients(ctx, decode(body)?).await?,
-        )?),
-        Operation::ListUserPoolReplicas => Ok(encode(
-            &service.list_user_pool_replicas(ctx, decode(body)?).await?,
-        )?),
-        Operation::ListUserPools => {
-            Ok(encode(&service.list_user_pools(ctx, decode(body)?).await?)?)
+        Operation::ListIdentityProviders => Ok(encode(&service.list_identity_providers(ctx, decode(body)?).await?)?),
+        Operation::ListPointInTimeRecoveries => {
+            Ok(encode(&service.list_point_in_time_recoveries(ctx, decode(body)?).await?)?)
         }
-        Operation::ListUserSessions => Ok(encode(
-            &service.list_user_sessions(ctx, decode(body)?).await?,
-        )?),
+        Operation::ListResourceServers => Ok(encode(&service.list_resource_servers(ctx, decode(body)?).await?)?),
+        Operation::ListTagsForResource => Ok(encode(&service.list_tags_for_resource(ctx, decode(body)?).await?)?),
+        Operation::ListTerms => Ok(encode(&service.list_terms(ctx, decode(body)?).await?)?),
+        Operation::ListUserImportJobs => Ok(encode(&service.list_user_import_jobs(ctx, decode(body)?).await?)?),
+        Operation::ListUserPoolClientSecrets => {
+            Ok(encode(&service.list_user_pool_client_secrets(ctx, decode(body)?).await?)?)
+        }
+        Operation::ListUserPoolClients => Ok(encode(&service.list_user_pool_clients(ctx, decode(body)?).await?)?),
+        Operation::ListUserPoolReplicas => Ok(encode(&service.list_user_pool_replicas(ctx, decode(body)?).await?)?),
+        Operation::ListUserPools => Ok(encode(&service.list_user_pools(ctx, decode(body)?).await?)?),
+        Operation::ListUserSessions => Ok(encode(&service.list_user_sessions(ctx, decode(body)?).await?)?),
         Operation::ListUsers => Ok(encode(&service.list_users(ctx, decode(body)?).await?)?),
-        Operation::ListUsersInGroup => Ok(encode(
-            &service.list_users_in_group(ctx, decode(body)?).await?,
-        )?),
-        Operation::ListWebAuthnCredentials => Ok(encode(
-            &service
-                .list_web_authn_credentials(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::ResendConfirmationCode => Ok(encode(
-            &service.resend_confirmation_code(ctx, decode(body)?).await?,
-        )?),
-        Operation::RespondToAuthChallenge => Ok(encode(
-            &service
-                .respond_to_auth_challenge(ctx, decode(body)?)
-                .await?,
-        )?),
+        Operation::ListUsersInGroup => Ok(encode(&service.list_users_in_group(ctx, decode(body)?).await?)?),
+        Operation::ListWebAuthnCredentials => {
+            Ok(encode(&service.list_web_authn_credentials(ctx, decode(body)?).await?)?)
+        }
+        Operation::ResendConfirmationCode => Ok(encode(&service.resend_confirmation_code(ctx, decode(body)?).await?)?),
+        Operation::RespondToAuthChallenge => Ok(encode(&service.respond_to_auth_challenge(ctx, decode(body)?).await?)?),
         Operation::RevokeToken => Ok(encode(&service.revoke_token(ctx, decode(body)?).await?)?),
-        Operation::RevokeUserSession => Ok(encode(
-            &service.revoke_user_session(ctx, decode(body)?).await?,
-        )?),
-        Operation::SetLogDeliveryConfiguration => Ok(encode(
-            &service
-                .set_log_delivery_configuration(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::SetRiskConfiguration => Ok(encode(
-            &service.set_risk_configuration(ctx, decode(body)?).await?,
-        )?),
-        Operation::SetUICustomization => Ok(encode(
-            &service.set_ui_customization(ctx, decode(body)?).await?,
-        )?),
-        Operation::SetUserMFAPreference => Ok(encode(
-            &service.set_user_mfa_preference(ctx, decode(body)?).await?,
-        )?),
-        Operation::SetUserPoolClientSessionConfiguration => Ok(encode(
-            &service
-                .set_user_pool_client_session_configuration(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::SetUserPoolMfaConfig => Ok(encode(
-            &service.set_user_pool_mfa_config(ctx, decode(body)?).await?,
-        )?),
-        Operation::SetUserPoolSessionConfiguration => Ok(encode(
-            &service
-                .set_user_pool_session_configuration(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::SetUserSettings => Ok(encode(
-            &service.set_user_settings(ctx, decode(body)?).await?,
-        )?),
+        Operation::RevokeUserSession => Ok(encode(&service.revoke_user_session(ctx, decode(body)?).await?)?),
+        Operation::SetLogDeliveryConfiguration => {
+            Ok(encode(&service.set_log_delivery_configuration(ctx, decode(body)?).await?)?)
+        }
+        Operation::SetRiskConfiguration => Ok(encode(&service.set_risk_configuration(ctx, decode(body)?).await?)?),
+        Operation::SetUICustomization => Ok(encode(&service.set_ui_customization(ctx, decode(body)?).await?)?),
+        Operation::SetUserMFAPreference => Ok(encode(&service.set_user_mfa_preference(ctx, decode(body)?).await?)?),
+        Operation::SetUserPoolClientSessionConfiguration => {
+            Ok(encode(&service.set_user_pool_client_session_configuration(ctx, decode(body)?).await?)?)
+        }
+        Operation::SetUserPoolMfaConfig => Ok(encode(&service.set_user_pool_mfa_config(ctx, decode(body)?).await?)?),
+        Operation::SetUserPoolSessionConfiguration => {
+            Ok(encode(&service.set_user_pool_session_configuration(ctx, decode(body)?).await?)?)
+        }
+        Operation::SetUserSettings => Ok(encode(&service.set_user_settings(ctx, decode(body)?).await?)?),
         Operation::SignUp => Ok(encode(&service.sign_up(ctx, decode(body)?).await?)?),
-        Operation::StartPointInTimeRecovery => Ok(encode(
-            &service
-                .start_point_in_time_recovery(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::StartUserImportJob => Ok(encode(
-            &service.start_user_import_job(ctx, decode(body)?).await?,
-        )?),
-        Operation::StartWebAuthnRegistration => Ok(encode(
-            &service
-                .start_web_authn_registration(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::StopUserImportJob => Ok(encode(
-            &service.stop_user_import_job(ctx, decode(body)?).await?,
-        )?),
+        Operation::StartPointInTimeRecovery => {
+            Ok(encode(&service.start_point_in_time_recovery(ctx, decode(body)?).await?)?)
+        }
+        Operation::StartUserImportJob => Ok(encode(&service.start_user_import_job(ctx, decode(body)?).await?)?),
+        Operation::StartWebAuthnRegistration => {
+            Ok(encode(&service.start_web_authn_registration(ctx, decode(body)?).await?)?)
+        }
+        Operation::StopUserImportJob => Ok(encode(&service.stop_user_import_job(ctx, decode(body)?).await?)?),
         Operation::TagResource => Ok(encode(&service.tag_resource(ctx, decode(body)?).await?)?),
         Operation::UntagResource => Ok(encode(&service.untag_resource(ctx, decode(body)?).await?)?),
-        Operation::UpdateAuthEventFeedback => Ok(encode(
-            &service
-                .update_auth_event_feedback(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::UpdateCIMDPolicy => Ok(encode(
-            &service.update_cimd_policy(ctx, decode(body)?).await?,
-        )?),
-        Operation::UpdateClientMetadataURLState => Ok(encode(
-            &service
-                .update_client_metadata_url_state(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::UpdateDeviceStatus => Ok(encode(
-            &service.update_device_status(ctx, decode(body)?).await?,
-        )?),
+        Operation::UpdateAuthEventFeedback => {
+            Ok(encode(&service.update_auth_event_feedback(ctx, decode(body)?).await?)?)
+        }
+        Operation::UpdateCIMDPolicy => Ok(encode(&service.update_cimd_policy(ctx, decode(body)?).await?)?),
+        Operation::UpdateClientMetadataURLState => {
+            Ok(encode(&service.update_client_metadata_url_state(ctx, decode(body)?).await?)?)
+        }
+        Operation::UpdateDeviceStatus => Ok(encode(&service.update_device_status(ctx, decode(body)?).await?)?),
         Operation::UpdateGroup => Ok(encode(&service.update_group(ctx, decode(body)?).await?)?),
-        Operation::UpdateIdentityProvider => Ok(encode(
-            &service.update_identity_provider(ctx, decode(body)?).await?,
-        )?),
-        Operation::UpdateManagedLoginBranding => Ok(encode(
-            &service
-                .update_managed_login_branding(ctx, decode(body)?)
-                .await?,
-        )?),
-        Operation::UpdateProvisionedLimit => Ok(encode(
-            &service.update_provisioned_limit(ctx, decode(body)?).await?,
-        )?),
-        Operation::UpdateResourceServer => Ok(encode(
-            &service.update_resource_server(ctx, decode(body)?).await?,
-        )?),
+        Operation::UpdateIdentityProvider => Ok(encode(&service.update_identity_provider(ctx, decode(body)?).await?)?),
+        Operation::UpdateManagedLoginBranding => {
+            Ok(encode(&service.update_managed_login_branding(ctx, decode(body)?).await?)?)
+        }
+        Operation::UpdateProvisionedLimit => Ok(encode(&service.update_provisioned_limit(ctx, decode(body)?).await?)?),
+        Operation::UpdateResourceServer => Ok(encode(&service.update_resource_server(ctx, decode(body)?).await?)?),
         Operation::UpdateTerms => Ok(encode(&service.update_terms(ctx, decode(body)?).await?)?),
-        Operation::UpdateUserAttributes => Ok(encode(
-            &service.update_user_attributes(ctx, decode(body)?).await?,
-        )?),
-        Operation::UpdateUserPool => Ok(encode(
-            &service.update_user_pool(ctx, decode(body)?).await?,
-        )?),
-        Operation::UpdateUserPoolClient => Ok(encode(
-            &service.update_user_pool_client(ctx, decode(body)?).await?,
-        )?),
-        Operation::UpdateUserPoolDomain => Ok(encode(
-            &service.update_user_pool_domain(ctx, decode(body)?).await?,
-        )?),
-        Operation::UpdateUserPoolReplica => Ok(encode(
-            &service.update_user_pool_replica(ctx, decode(body)?).await?,
-        )?),
-        Operation::VerifySoftwareToken => Ok(encode(
-            &service.verify_software_token(ctx, decode(body)?).await?,
-        )?),
-        Operation::VerifyUserAttribute => Ok(encode(
-            &service.verify_user_attribute(ctx, decode(body)?).await?,
-        )?),
+        Operation::UpdateUserAttributes => Ok(encode(&service.update_user_attributes(ctx, decode(body)?).await?)?),
+        Operation::UpdateUserPool => Ok(encode(&service.update_user_pool(ctx, decode(body)?).await?)?),
+        Operation::UpdateUserPoolClient => Ok(encode(&service.update_user_pool_client(ctx, decode(body)?).await?)?),
+        Operation::UpdateUserPoolDomain => Ok(encode(&service.update_user_pool_domain(ctx, decode(body)?).await?)?),
+        Operation::UpdateUserPoolReplica => Ok(encode(&service.update_user_pool_replica(ctx, decode(body)?).await?)?),
+        Operation::VerifySoftwareToken => Ok(encode(&service.verify_software_token(ctx, decode(body)?).await?)?),
+        Operation::VerifyUserAttribute => Ok(encode(&service.verify_user_attribute(ctx, decode(body)?).await?)?),
     }
 }

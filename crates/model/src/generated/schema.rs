@@ -61,64 +61,31 @@ pub static SHAPES: &[Shape] = &[
     Shape {
         name: "AWSAccountIdType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: Some(12),
-            pattern: Some(0),
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: Some(12), pattern: Some(0), values: &[] },
     },
     Shape {
         name: "AccessDeniedException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "AccessTokenValidityType",
         sensitive: false,
-        kind: Kind::Integer {
-            min: Some(1),
-            max: Some(86400),
-            long: false,
-        },
+        kind: Kind::Integer { min: Some(1), max: Some(86400), long: false },
     },
     Shape {
         name: "AccountRecoverySettingType",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "RecoveryMechanisms",
-                shape: 485,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "RecoveryMechanisms", shape: 485, required: false }] },
     },
-    Shape {
-        name: "AccountTakeoverActionNotifyType",
-        sensitive: false,
-        kind: Kind::Boolean,
-    },
+    Shape { name: "AccountTakeoverActionNotifyType", sensitive: false, kind: Kind::Boolean },
     Shape {
         name: "AccountTakeoverActionType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "EventAction",
-                    shape: 7,
-                    required: true,
-                },
-                Member {
-                    name: "Notify",
-                    shape: 4,
-                    required: true,
-                },
+                Member { name: "Notify", shape: 4, required: true },
+                Member { name: "EventAction", shape: 7, required: true },
             ],
         },
     },
@@ -127,21 +94,9 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "HighAction",
-                    shape: 5,
-                    required: false,
-                },
-                Member {
-                    name: "LowAction",
-                    shape: 5,
-                    required: false,
-                },
-                Member {
-                    name: "MediumAction",
-                    shape: 5,
-                    required: false,
-                },
+                Member { name: "LowAction", shape: 5, required: false },
+                Member { name: "MediumAction", shape: 5, required: false },
+                Member { name: "HighAction", shape: 5, required: false },
             ],
         },
     },
@@ -160,157 +115,76 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Actions",
-                    shape: 6,
-                    required: true,
-                },
-                Member {
-                    name: "NotifyConfiguration",
-                    shape: 452,
-                    required: false,
-                },
+                Member { name: "NotifyConfiguration", shape: 452, required: false },
+                Member { name: "Actions", shape: 6, required: true },
             ],
         },
     },
     Shape {
         name: "AcrConfigurationType",
         sensitive: false,
-        kind: Kind::Map {
-            key: 11,
-            value: 10,
-            min: Some(0),
-            max: Some(4),
-        },
+        kind: Kind::Map { key: 11, value: 10, min: Some(0), max: Some(4) },
     },
     Shape {
         name: "AcrLevelConfigType",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "AcrValue",
-                shape: 14,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "AcrValue", shape: 14, required: true }] },
     },
     Shape {
         name: "AcrLevelKeyType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: Some(1),
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: None, pattern: Some(1), values: &[] },
     },
     Shape {
         name: "AcrMappingKeyType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: Some(1),
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: None, pattern: Some(1), values: &[] },
     },
     Shape {
         name: "AcrMappingType",
         sensitive: false,
-        kind: Kind::Map {
-            key: 12,
-            value: 14,
-            min: Some(0),
-            max: Some(4),
-        },
+        kind: Kind::Map { key: 12, value: 14, min: Some(0), max: Some(4) },
     },
     Shape {
         name: "AcrValueType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(64),
-            pattern: Some(2),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(64), pattern: Some(2), values: &[] },
     },
     Shape {
         name: "AddCustomAttributesRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CustomAttributes",
-                    shape: 197,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "CustomAttributes", shape: 197, required: true },
             ],
         },
     },
-    Shape {
-        name: "AddCustomAttributesResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "AddCustomAttributesResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "AddUserPoolClientSecretRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "ClientSecret",
-                    shape: 150,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "ClientSecret", shape: 150, required: false },
             ],
         },
     },
     Shape {
         name: "AddUserPoolClientSecretResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "ClientSecretDescriptor",
-                shape: 148,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "ClientSecretDescriptor", shape: 148, required: false }] },
     },
     Shape {
         name: "AdminAddUserToGroupRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "GroupName",
-                    shape: 350,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "GroupName", shape: 350, required: true },
             ],
         },
     },
@@ -319,49 +193,21 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientMetadata",
-                    shape: 139,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "ClientMetadata", shape: 139, required: false },
             ],
         },
     },
-    Shape {
-        name: "AdminConfirmSignUpResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "AdminConfirmSignUpResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "AdminCreateUserConfigType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AllowAdminCreateUserOnly",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "InviteMessageTemplate",
-                    shape: 447,
-                    required: false,
-                },
-                Member {
-                    name: "UnusedAccountValidityDays",
-                    shape: 25,
-                    required: false,
-                },
+                Member { name: "AllowAdminCreateUserOnly", shape: 114, required: false },
+                Member { name: "UnusedAccountValidityDays", shape: 25, required: false },
+                Member { name: "InviteMessageTemplate", shape: 447, required: false },
             ],
         },
     },
@@ -370,140 +216,58 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientMetadata",
-                    shape: 139,
-                    required: false,
-                },
-                Member {
-                    name: "DesiredDeliveryMediums",
-                    shape: 227,
-                    required: false,
-                },
-                Member {
-                    name: "ForceAliasCreation",
-                    shape: 306,
-                    required: false,
-                },
-                Member {
-                    name: "MessageAction",
-                    shape: 446,
-                    required: false,
-                },
-                Member {
-                    name: "TemporaryPassword",
-                    shape: 468,
-                    required: false,
-                },
-                Member {
-                    name: "UserAttributes",
-                    shape: 95,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
-                Member {
-                    name: "ValidationData",
-                    shape: 95,
-                    required: false,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "UserAttributes", shape: 95, required: false },
+                Member { name: "ValidationData", shape: 95, required: false },
+                Member { name: "TemporaryPassword", shape: 468, required: false },
+                Member { name: "ForceAliasCreation", shape: 306, required: false },
+                Member { name: "MessageAction", shape: 446, required: false },
+                Member { name: "DesiredDeliveryMediums", shape: 227, required: false },
+                Member { name: "ClientMetadata", shape: 139, required: false },
             ],
         },
     },
     Shape {
         name: "AdminCreateUserResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "User",
-                shape: 696,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "User", shape: 696, required: false }] },
     },
     Shape {
         name: "AdminCreateUserUnusedAccountValidityDaysType",
         sensitive: false,
-        kind: Kind::Integer {
-            min: Some(0),
-            max: Some(365),
-            long: false,
-        },
+        kind: Kind::Integer { min: Some(0), max: Some(365), long: false },
     },
     Shape {
         name: "AdminDeleteSoftwareTokenRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
             ],
         },
     },
-    Shape {
-        name: "AdminDeleteSoftwareTokenResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "AdminDeleteSoftwareTokenResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "AdminDeleteUserAttributesRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "UserAttributeNames",
-                    shape: 98,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "UserAttributeNames", shape: 98, required: true },
             ],
         },
     },
-    Shape {
-        name: "AdminDeleteUserAttributesResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "AdminDeleteUserAttributesResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "AdminDeleteUserRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
             ],
         },
     },
@@ -512,90 +276,42 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "User",
-                    shape: 481,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 598,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 598, required: true },
+                Member { name: "User", shape: 481, required: true },
             ],
         },
     },
-    Shape {
-        name: "AdminDisableProviderForUserResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "AdminDisableProviderForUserResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "AdminDisableUserRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
             ],
         },
     },
-    Shape {
-        name: "AdminDisableUserResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "AdminDisableUserResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "AdminEnableUserRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
             ],
         },
     },
-    Shape {
-        name: "AdminEnableUserResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "AdminEnableUserResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "AdminForgetDeviceRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "DeviceKey",
-                    shape: 258,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "DeviceKey", shape: 258, required: true },
             ],
         },
     },
@@ -604,50 +320,24 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "DeviceKey",
-                    shape: 258,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "DeviceKey", shape: 258, required: true },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
             ],
         },
     },
     Shape {
         name: "AdminGetDeviceResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Device",
-                shape: 263,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Device", shape: 263, required: true }] },
     },
     Shape {
         name: "AdminGetUserAuthFactorsRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
             ],
         },
     },
@@ -656,26 +346,10 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ConfiguredUserAuthFactors",
-                    shape: 165,
-                    required: false,
-                },
-                Member {
-                    name: "PreferredMfaSetting",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "UserMFASettingList",
-                    shape: 672,
-                    required: false,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "PreferredMfaSetting", shape: 598, required: false },
+                Member { name: "UserMFASettingList", shape: 672, required: false },
+                Member { name: "ConfiguredUserAuthFactors", shape: 165, required: false },
             ],
         },
     },
@@ -684,16 +358,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
             ],
         },
     },
@@ -702,51 +368,15 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Enabled",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "MFAOptions",
-                    shape: 440,
-                    required: false,
-                },
-                Member {
-                    name: "PreferredMfaSetting",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "UserAttributes",
-                    shape: 95,
-                    required: false,
-                },
-                Member {
-                    name: "UserCreateDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "UserLastModifiedDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "UserMFASettingList",
-                    shape: 672,
-                    required: false,
-                },
-                Member {
-                    name: "UserStatus",
-                    shape: 695,
-                    required: false,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "UserAttributes", shape: 95, required: false },
+                Member { name: "UserCreateDate", shape: 203, required: false },
+                Member { name: "UserLastModifiedDate", shape: 203, required: false },
+                Member { name: "Enabled", shape: 114, required: false },
+                Member { name: "UserStatus", shape: 695, required: false },
+                Member { name: "MFAOptions", shape: 440, required: false },
+                Member { name: "PreferredMfaSetting", shape: 598, required: false },
+                Member { name: "UserMFASettingList", shape: 672, required: false },
             ],
         },
     },
@@ -755,46 +385,14 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AnalyticsMetadata",
-                    shape: 85,
-                    required: false,
-                },
-                Member {
-                    name: "AuthFlow",
-                    shape: 108,
-                    required: true,
-                },
-                Member {
-                    name: "AuthParameters",
-                    shape: 109,
-                    required: false,
-                },
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "ClientMetadata",
-                    shape: 139,
-                    required: false,
-                },
-                Member {
-                    name: "ContextData",
-                    shape: 173,
-                    required: false,
-                },
-                Member {
-                    name: "Session",
-                    shape: 556,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "AuthFlow", shape: 108, required: true },
+                Member { name: "AuthParameters", shape: 109, required: false },
+                Member { name: "ClientMetadata", shape: 139, required: false },
+                Member { name: "AnalyticsMetadata", shape: 85, required: false },
+                Member { name: "ContextData", shape: 173, required: false },
+                Member { name: "Session", shape: 556, required: false },
             ],
         },
     },
@@ -803,31 +401,11 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AuthenticationResult",
-                    shape: 111,
-                    required: false,
-                },
-                Member {
-                    name: "AvailableChallenges",
-                    shape: 112,
-                    required: false,
-                },
-                Member {
-                    name: "ChallengeName",
-                    shape: 129,
-                    required: false,
-                },
-                Member {
-                    name: "ChallengeParameters",
-                    shape: 130,
-                    required: false,
-                },
-                Member {
-                    name: "Session",
-                    shape: 556,
-                    required: false,
-                },
+                Member { name: "ChallengeName", shape: 129, required: false },
+                Member { name: "Session", shape: 556, required: false },
+                Member { name: "ChallengeParameters", shape: 130, required: false },
+                Member { name: "AuthenticationResult", shape: 111, required: false },
+                Member { name: "AvailableChallenges", shape: 112, required: false },
             ],
         },
     },
@@ -836,54 +414,22 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "DestinationUser",
-                    shape: 481,
-                    required: true,
-                },
-                Member {
-                    name: "SourceUser",
-                    shape: 481,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 598,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 598, required: true },
+                Member { name: "DestinationUser", shape: 481, required: true },
+                Member { name: "SourceUser", shape: 481, required: true },
             ],
         },
     },
-    Shape {
-        name: "AdminLinkProviderForUserResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "AdminLinkProviderForUserResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "AdminListDevicesRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Limit",
-                    shape: 484,
-                    required: false,
-                },
-                Member {
-                    name: "PaginationToken",
-                    shape: 543,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "Limit", shape: 484, required: false },
+                Member { name: "PaginationToken", shape: 543, required: false },
             ],
         },
     },
@@ -892,16 +438,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Devices",
-                    shape: 259,
-                    required: false,
-                },
-                Member {
-                    name: "PaginationToken",
-                    shape: 543,
-                    required: false,
-                },
+                Member { name: "Devices", shape: 259, required: false },
+                Member { name: "PaginationToken", shape: 543, required: false },
             ],
         },
     },
@@ -910,26 +448,10 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Limit",
-                    shape: 484,
-                    required: false,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 460,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Limit", shape: 484, required: false },
+                Member { name: "NextToken", shape: 460, required: false },
             ],
         },
     },
@@ -938,16 +460,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Groups",
-                    shape: 349,
-                    required: false,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 460,
-                    required: false,
-                },
+                Member { name: "Groups", shape: 349, required: false },
+                Member { name: "NextToken", shape: 460, required: false },
             ],
         },
     },
@@ -956,26 +470,10 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "MaxResults",
-                    shape: 484,
-                    required: false,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 460,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "MaxResults", shape: 484, required: false },
+                Member { name: "NextToken", shape: 460, required: false },
             ],
         },
     },
@@ -984,16 +482,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AuthEvents",
-                    shape: 106,
-                    required: false,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 460,
-                    required: false,
-                },
+                Member { name: "AuthEvents", shape: 106, required: false },
+                Member { name: "NextToken", shape: 460, required: false },
             ],
         },
     },
@@ -1002,21 +492,9 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "NextToken",
-                    shape: 460,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "NextToken", shape: 460, required: false },
             ],
         },
     },
@@ -1025,16 +503,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "NextToken",
-                    shape: 460,
-                    required: false,
-                },
-                Member {
-                    name: "Sessions",
-                    shape: 558,
-                    required: false,
-                },
+                Member { name: "Sessions", shape: 558, required: false },
+                Member { name: "NextToken", shape: 460, required: false },
             ],
         },
     },
@@ -1043,21 +513,9 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "GroupName",
-                    shape: 350,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "GroupName", shape: 350, required: true },
             ],
         },
     },
@@ -1066,74 +524,26 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientMetadata",
-                    shape: 139,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "ClientMetadata", shape: 139, required: false },
             ],
         },
     },
-    Shape {
-        name: "AdminResetUserPasswordResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "AdminResetUserPasswordResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "AdminRespondToAuthChallengeRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AnalyticsMetadata",
-                    shape: 85,
-                    required: false,
-                },
-                Member {
-                    name: "ChallengeName",
-                    shape: 129,
-                    required: true,
-                },
-                Member {
-                    name: "ChallengeResponses",
-                    shape: 134,
-                    required: false,
-                },
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "ClientMetadata",
-                    shape: 139,
-                    required: false,
-                },
-                Member {
-                    name: "ContextData",
-                    shape: 173,
-                    required: false,
-                },
-                Member {
-                    name: "Session",
-                    shape: 556,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "ChallengeName", shape: 129, required: true },
+                Member { name: "ChallengeResponses", shape: 134, required: false },
+                Member { name: "Session", shape: 556, required: false },
+                Member { name: "AnalyticsMetadata", shape: 85, required: false },
+                Member { name: "ContextData", shape: 173, required: false },
+                Member { name: "ClientMetadata", shape: 139, required: false },
             ],
         },
     },
@@ -1142,31 +552,11 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AuthenticationResult",
-                    shape: 111,
-                    required: false,
-                },
-                Member {
-                    name: "AvailableChallenges",
-                    shape: 112,
-                    required: false,
-                },
-                Member {
-                    name: "ChallengeName",
-                    shape: 129,
-                    required: false,
-                },
-                Member {
-                    name: "ChallengeParameters",
-                    shape: 130,
-                    required: false,
-                },
-                Member {
-                    name: "Session",
-                    shape: 556,
-                    required: false,
-                },
+                Member { name: "ChallengeName", shape: 129, required: false },
+                Member { name: "Session", shape: 556, required: false },
+                Member { name: "ChallengeParameters", shape: 130, required: false },
+                Member { name: "AuthenticationResult", shape: 111, required: false },
+                Member { name: "AvailableChallenges", shape: 112, required: false },
             ],
         },
     },
@@ -1175,290 +565,118 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "RevokeAssociatedSessions",
-                    shape: 522,
-                    required: false,
-                },
-                Member {
-                    name: "SessionId",
-                    shape: 551,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "SessionId", shape: 551, required: true },
+                Member { name: "RevokeAssociatedSessions", shape: 522, required: false },
             ],
         },
     },
-    Shape {
-        name: "AdminRevokeUserSessionResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "AdminRevokeUserSessionResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "AdminSetUserMFAPreferenceRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "EmailMfaSettings",
-                    shape: 275,
-                    required: false,
-                },
-                Member {
-                    name: "SMSMfaSettings",
-                    shape: 536,
-                    required: false,
-                },
-                Member {
-                    name: "SoftwareTokenMfaSettings",
-                    shape: 586,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
-                Member {
-                    name: "WebAuthnMfaSettings",
-                    shape: 724,
-                    required: false,
-                },
+                Member { name: "SMSMfaSettings", shape: 536, required: false },
+                Member { name: "SoftwareTokenMfaSettings", shape: 586, required: false },
+                Member { name: "EmailMfaSettings", shape: 275, required: false },
+                Member { name: "WebAuthnMfaSettings", shape: 724, required: false },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "UserPoolId", shape: 681, required: true },
             ],
         },
     },
-    Shape {
-        name: "AdminSetUserMFAPreferenceResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "AdminSetUserMFAPreferenceResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "AdminSetUserPasswordRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Password",
-                    shape: 468,
-                    required: true,
-                },
-                Member {
-                    name: "Permanent",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "Password", shape: 468, required: true },
+                Member { name: "Permanent", shape: 114, required: false },
             ],
         },
     },
-    Shape {
-        name: "AdminSetUserPasswordResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "AdminSetUserPasswordResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "AdminSetUserSettingsRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "MFAOptions",
-                    shape: 440,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "MFAOptions", shape: 440, required: true },
             ],
         },
     },
-    Shape {
-        name: "AdminSetUserSettingsResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "AdminSetUserSettingsResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "AdminUpdateAuthEventFeedbackRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "EventId",
-                    shape: 292,
-                    required: true,
-                },
-                Member {
-                    name: "FeedbackValue",
-                    shape: 303,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "EventId", shape: 292, required: true },
+                Member { name: "FeedbackValue", shape: 303, required: true },
             ],
         },
     },
-    Shape {
-        name: "AdminUpdateAuthEventFeedbackResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "AdminUpdateAuthEventFeedbackResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "AdminUpdateDeviceStatusRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "DeviceKey",
-                    shape: 258,
-                    required: true,
-                },
-                Member {
-                    name: "DeviceRememberedStatus",
-                    shape: 261,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "DeviceKey", shape: 258, required: true },
+                Member { name: "DeviceRememberedStatus", shape: 261, required: false },
             ],
         },
     },
-    Shape {
-        name: "AdminUpdateDeviceStatusResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "AdminUpdateDeviceStatusResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "AdminUpdateUserAttributesRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientMetadata",
-                    shape: 139,
-                    required: false,
-                },
-                Member {
-                    name: "UserAttributes",
-                    shape: 95,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "UserAttributes", shape: 95, required: true },
+                Member { name: "ClientMetadata", shape: 139, required: false },
             ],
         },
     },
-    Shape {
-        name: "AdminUpdateUserAttributesResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "AdminUpdateUserAttributesResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "AdminUserGlobalSignOutRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
             ],
         },
     },
-    Shape {
-        name: "AdminUserGlobalSignOutResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "AdminUserGlobalSignOutResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "AdvancedSecurityAdditionalFlowsType",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "CustomAuthMode",
-                shape: 78,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "CustomAuthMode", shape: 78, required: false }] },
     },
     Shape {
         name: "AdvancedSecurityEnabledModeType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["AUDIT", "ENFORCED"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["AUDIT", "ENFORCED"] },
     },
     Shape {
         name: "AdvancedSecurityModeType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["OFF", "AUDIT", "ENFORCED"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["OFF", "AUDIT", "ENFORCED"] },
     },
     Shape {
         name: "AliasAttributeType",
@@ -1470,97 +688,41 @@ pub static SHAPES: &[Shape] = &[
             values: &["phone_number", "email", "preferred_username"],
         },
     },
-    Shape {
-        name: "AliasAttributesListType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 80,
-            min: None,
-            max: None,
-        },
-    },
+    Shape { name: "AliasAttributesListType", sensitive: false, kind: Kind::List { member: 80, min: None, max: None } },
     Shape {
         name: "AliasExistsException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "AllowedFirstAuthFactorsListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 107,
-            min: Some(1),
-            max: Some(5),
-        },
+        kind: Kind::List { member: 107, min: Some(1), max: Some(5) },
     },
     Shape {
         name: "AnalyticsConfigurationType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ApplicationArn",
-                    shape: 86,
-                    required: false,
-                },
-                Member {
-                    name: "ApplicationId",
-                    shape: 353,
-                    required: false,
-                },
-                Member {
-                    name: "ExternalId",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "RoleArn",
-                    shape: 86,
-                    required: false,
-                },
-                Member {
-                    name: "UserDataShared",
-                    shape: 114,
-                    required: false,
-                },
+                Member { name: "ApplicationId", shape: 353, required: false },
+                Member { name: "ApplicationArn", shape: 86, required: false },
+                Member { name: "RoleArn", shape: 86, required: false },
+                Member { name: "ExternalId", shape: 598, required: false },
+                Member { name: "UserDataShared", shape: 114, required: false },
             ],
         },
     },
     Shape {
         name: "AnalyticsMetadataType",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "AnalyticsEndpointId",
-                shape: 598,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "AnalyticsEndpointId", shape: 598, required: false }] },
     },
     Shape {
         name: "ArnType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(20),
-            max: Some(2048),
-            pattern: Some(3),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(20), max: Some(2048), pattern: Some(3), values: &[] },
     },
-    Shape {
-        name: "AssetBytesType",
-        sensitive: false,
-        kind: Kind::Blob {
-            min: None,
-            max: Some(1000000),
-        },
-    },
+    Shape { name: "AssetBytesType", sensitive: false, kind: Kind::Blob { min: None, max: Some(1000000) } },
     Shape {
         name: "AssetCategoryType",
         sensitive: false,
@@ -1590,52 +752,19 @@ pub static SHAPES: &[Shape] = &[
     Shape {
         name: "AssetExtensionType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["ICO", "JPEG", "PNG", "SVG", "WEBP"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["ICO", "JPEG", "PNG", "SVG", "WEBP"] },
     },
-    Shape {
-        name: "AssetListType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 91,
-            min: Some(0),
-            max: Some(40),
-        },
-    },
+    Shape { name: "AssetListType", sensitive: false, kind: Kind::List { member: 91, min: Some(0), max: Some(40) } },
     Shape {
         name: "AssetType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Bytes",
-                    shape: 87,
-                    required: false,
-                },
-                Member {
-                    name: "Category",
-                    shape: 88,
-                    required: true,
-                },
-                Member {
-                    name: "ColorMode",
-                    shape: 157,
-                    required: true,
-                },
-                Member {
-                    name: "Extension",
-                    shape: 89,
-                    required: true,
-                },
-                Member {
-                    name: "ResourceId",
-                    shape: 500,
-                    required: false,
-                },
+                Member { name: "Category", shape: 88, required: true },
+                Member { name: "ColorMode", shape: 157, required: true },
+                Member { name: "Extension", shape: 89, required: true },
+                Member { name: "Bytes", shape: 87, required: false },
+                Member { name: "ResourceId", shape: 500, required: false },
             ],
         },
     },
@@ -1644,16 +773,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 615,
-                    required: false,
-                },
-                Member {
-                    name: "Session",
-                    shape: 556,
-                    required: false,
-                },
+                Member { name: "AccessToken", shape: 615, required: false },
+                Member { name: "Session", shape: 556, required: false },
             ],
         },
     },
@@ -1662,16 +783,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "SecretCode",
-                    shape: 545,
-                    required: false,
-                },
-                Member {
-                    name: "Session",
-                    shape: 556,
-                    required: false,
-                },
+                Member { name: "SecretCode", shape: 545, required: false },
+                Member { name: "Session", shape: 556, required: false },
             ],
         },
     },
@@ -1685,167 +798,66 @@ pub static SHAPES: &[Shape] = &[
             values: &["String", "Number", "DateTime", "Boolean"],
         },
     },
-    Shape {
-        name: "AttributeListType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 100,
-            min: None,
-            max: None,
-        },
-    },
+    Shape { name: "AttributeListType", sensitive: false, kind: Kind::List { member: 100, min: None, max: None } },
     Shape {
         name: "AttributeMappingKeyType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(32),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(32), pattern: None, values: &[] },
     },
     Shape {
         name: "AttributeMappingType",
         sensitive: false,
-        kind: Kind::Map {
-            key: 96,
-            value: 598,
-            min: None,
-            max: None,
-        },
+        kind: Kind::Map { key: 96, value: 598, min: None, max: None },
     },
-    Shape {
-        name: "AttributeNameListType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 99,
-            min: None,
-            max: None,
-        },
-    },
+    Shape { name: "AttributeNameListType", sensitive: false, kind: Kind::List { member: 99, min: None, max: None } },
     Shape {
         name: "AttributeNameType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(32),
-            pattern: Some(4),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(32), pattern: Some(4), values: &[] },
     },
     Shape {
         name: "AttributeType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Name",
-                    shape: 99,
-                    required: true,
-                },
-                Member {
-                    name: "Value",
-                    shape: 101,
-                    required: false,
-                },
+                Member { name: "Name", shape: 99, required: true },
+                Member { name: "Value", shape: 101, required: false },
             ],
         },
     },
     Shape {
         name: "AttributeValueType",
         sensitive: true,
-        kind: Kind::String {
-            min: None,
-            max: Some(2048),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: Some(2048), pattern: None, values: &[] },
     },
     Shape {
         name: "AttributesRequireVerificationBeforeUpdateType",
         sensitive: false,
-        kind: Kind::List {
-            member: 705,
-            min: None,
-            max: None,
-        },
+        kind: Kind::List { member: 705, min: None, max: None },
     },
-    Shape {
-        name: "AudienceListType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 104,
-            min: Some(0),
-            max: Some(1),
-        },
-    },
+    Shape { name: "AudienceListType", sensitive: false, kind: Kind::List { member: 104, min: Some(0), max: Some(1) } },
     Shape {
         name: "AudienceType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(256),
-            pattern: Some(2),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(256), pattern: Some(2), values: &[] },
     },
     Shape {
         name: "AuthEventType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ChallengeResponses",
-                    shape: 132,
-                    required: false,
-                },
-                Member {
-                    name: "CreationDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "EventContextData",
-                    shape: 288,
-                    required: false,
-                },
-                Member {
-                    name: "EventFeedback",
-                    shape: 289,
-                    required: false,
-                },
-                Member {
-                    name: "EventId",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "EventResponse",
-                    shape: 293,
-                    required: false,
-                },
-                Member {
-                    name: "EventRisk",
-                    shape: 294,
-                    required: false,
-                },
-                Member {
-                    name: "EventType",
-                    shape: 296,
-                    required: false,
-                },
+                Member { name: "EventId", shape: 598, required: false },
+                Member { name: "EventType", shape: 296, required: false },
+                Member { name: "CreationDate", shape: 203, required: false },
+                Member { name: "EventResponse", shape: 293, required: false },
+                Member { name: "EventRisk", shape: 294, required: false },
+                Member { name: "ChallengeResponses", shape: 132, required: false },
+                Member { name: "EventContextData", shape: 288, required: false },
+                Member { name: "EventFeedback", shape: 289, required: false },
             ],
         },
     },
-    Shape {
-        name: "AuthEventsType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 105,
-            min: None,
-            max: None,
-        },
-    },
+    Shape { name: "AuthEventsType", sensitive: false, kind: Kind::List { member: 105, min: None, max: None } },
     Shape {
         name: "AuthFactorType",
         sensitive: false,
@@ -1853,13 +865,7 @@ pub static SHAPES: &[Shape] = &[
             min: None,
             max: None,
             pattern: None,
-            values: &[
-                "PASSWORD",
-                "EMAIL_OTP",
-                "SMS_OTP",
-                "WEB_AUTHN",
-                "SOFTWARE_TOKEN",
-            ],
+            values: &["PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN", "SOFTWARE_TOKEN"],
         },
     },
     Shape {
@@ -1884,157 +890,69 @@ pub static SHAPES: &[Shape] = &[
     Shape {
         name: "AuthParametersType",
         sensitive: true,
-        kind: Kind::Map {
-            key: 598,
-            value: 598,
-            min: None,
-            max: None,
-        },
+        kind: Kind::Map { key: 598, value: 598, min: None, max: None },
     },
     Shape {
         name: "AuthSessionValidityType",
         sensitive: false,
-        kind: Kind::Integer {
-            min: Some(3),
-            max: Some(15),
-            long: false,
-        },
+        kind: Kind::Integer { min: Some(3), max: Some(15), long: false },
     },
     Shape {
         name: "AuthenticationResultType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 615,
-                    required: false,
-                },
-                Member {
-                    name: "ExpiresIn",
-                    shape: 369,
-                    required: false,
-                },
-                Member {
-                    name: "IdToken",
-                    shape: 615,
-                    required: false,
-                },
-                Member {
-                    name: "NewDeviceMetadata",
-                    shape: 450,
-                    required: false,
-                },
-                Member {
-                    name: "RefreshToken",
-                    shape: 615,
-                    required: false,
-                },
-                Member {
-                    name: "TokenType",
-                    shape: 598,
-                    required: false,
-                },
+                Member { name: "AccessToken", shape: 615, required: false },
+                Member { name: "ExpiresIn", shape: 369, required: false },
+                Member { name: "TokenType", shape: 598, required: false },
+                Member { name: "RefreshToken", shape: 615, required: false },
+                Member { name: "IdToken", shape: 615, required: false },
+                Member { name: "NewDeviceMetadata", shape: 450, required: false },
             ],
         },
     },
     Shape {
         name: "AvailableChallengeListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 129,
-            min: None,
-            max: None,
-        },
+        kind: Kind::List { member: 129, min: None, max: None },
     },
     Shape {
         name: "BlockedIPRangeListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 598,
-            min: None,
-            max: Some(200),
-        },
+        kind: Kind::List { member: 598, min: None, max: Some(200) },
     },
-    Shape {
-        name: "BooleanType",
-        sensitive: false,
-        kind: Kind::Boolean,
-    },
+    Shape { name: "BooleanType", sensitive: false, kind: Kind::Boolean },
     Shape {
         name: "CIMDCacheActionType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["REFRESH", "INVALIDATE"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["REFRESH", "INVALIDATE"] },
     },
     Shape {
         name: "CIMDPolicyIdType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(64),
-            pattern: Some(5),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(64), pattern: Some(5), values: &[] },
     },
     Shape {
         name: "CIMDPolicyNameType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(32),
-            pattern: Some(6),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(32), pattern: Some(6), values: &[] },
     },
     Shape {
         name: "CIMDPolicySummaryListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 119,
-            min: None,
-            max: None,
-        },
+        kind: Kind::List { member: 119, min: None, max: None },
     },
     Shape {
         name: "CIMDPolicySummaryType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CIMDPolicyId",
-                    shape: 116,
-                    required: true,
-                },
-                Member {
-                    name: "CacheDuration",
-                    shape: 123,
-                    required: false,
-                },
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: false,
-                },
-                Member {
-                    name: "CreationDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "LastModifiedDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "PolicyName",
-                    shape: 117,
-                    required: true,
-                },
+                Member { name: "CIMDPolicyId", shape: 116, required: true },
+                Member { name: "ClientId", shape: 138, required: false },
+                Member { name: "PolicyName", shape: 117, required: true },
+                Member { name: "CacheDuration", shape: 123, required: false },
+                Member { name: "CreationDate", shape: 203, required: false },
+                Member { name: "LastModifiedDate", shape: 203, required: false },
             ],
         },
     },
@@ -2043,136 +961,61 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CIMDPolicyId",
-                    shape: 116,
-                    required: true,
-                },
-                Member {
-                    name: "CacheDuration",
-                    shape: 123,
-                    required: false,
-                },
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: false,
-                },
-                Member {
-                    name: "CreationDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "LastModifiedDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "PolicyName",
-                    shape: 117,
-                    required: true,
-                },
-                Member {
-                    name: "URLPatterns",
-                    shape: 621,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "CIMDPolicyId", shape: 116, required: true },
+                Member { name: "ClientId", shape: 138, required: false },
+                Member { name: "PolicyName", shape: 117, required: true },
+                Member { name: "CacheDuration", shape: 123, required: false },
+                Member { name: "URLPatterns", shape: 621, required: false },
+                Member { name: "CreationDate", shape: 203, required: false },
+                Member { name: "LastModifiedDate", shape: 203, required: false },
             ],
         },
     },
     Shape {
         name: "CSSType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(0),
-            max: Some(131072),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: Some(0), max: Some(131072), pattern: None, values: &[] },
     },
     Shape {
         name: "CSSVersionType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &[] },
     },
     Shape {
         name: "CacheDurationType",
         sensitive: false,
-        kind: Kind::Integer {
-            min: Some(86400),
-            max: Some(31556952),
-            long: false,
-        },
+        kind: Kind::Integer { min: Some(86400), max: Some(31556952), long: false },
     },
     Shape {
         name: "CachedCIMDURLDoesNotExistException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "CallbackURLsListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 488,
-            min: Some(0),
-            max: Some(100),
-        },
+        kind: Kind::List { member: 488, min: Some(0), max: Some(100) },
     },
     Shape {
         name: "CancelPointInTimeRecoveryRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "RestoreId",
-                    shape: 517,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "RestoreId", shape: 517, required: true },
             ],
         },
     },
     Shape {
         name: "CancelPointInTimeRecoveryResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Restoration",
-                shape: 516,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Restoration", shape: 516, required: false }] },
     },
     Shape {
         name: "ChallengeName",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["Password", "Mfa"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["Password", "Mfa"] },
     },
     Shape {
         name: "ChallengeNameType",
@@ -2204,638 +1047,291 @@ pub static SHAPES: &[Shape] = &[
     Shape {
         name: "ChallengeParametersType",
         sensitive: false,
-        kind: Kind::Map {
-            key: 598,
-            value: 598,
-            min: None,
-            max: None,
-        },
+        kind: Kind::Map { key: 598, value: 598, min: None, max: None },
     },
     Shape {
         name: "ChallengeResponse",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["Success", "Failure"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["Success", "Failure"] },
     },
     Shape {
         name: "ChallengeResponseListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 133,
-            min: None,
-            max: None,
-        },
+        kind: Kind::List { member: 133, min: None, max: None },
     },
     Shape {
         name: "ChallengeResponseType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ChallengeName",
-                    shape: 128,
-                    required: false,
-                },
-                Member {
-                    name: "ChallengeResponse",
-                    shape: 131,
-                    required: false,
-                },
+                Member { name: "ChallengeName", shape: 128, required: false },
+                Member { name: "ChallengeResponse", shape: 131, required: false },
             ],
         },
     },
     Shape {
         name: "ChallengeResponsesType",
         sensitive: true,
-        kind: Kind::Map {
-            key: 598,
-            value: 598,
-            min: None,
-            max: None,
-        },
+        kind: Kind::Map { key: 598, value: 598, min: None, max: None },
     },
     Shape {
         name: "ChangePasswordRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 615,
-                    required: true,
-                },
-                Member {
-                    name: "PreviousPassword",
-                    shape: 468,
-                    required: false,
-                },
-                Member {
-                    name: "ProposedPassword",
-                    shape: 468,
-                    required: true,
-                },
+                Member { name: "PreviousPassword", shape: 468, required: false },
+                Member { name: "ProposedPassword", shape: 468, required: true },
+                Member { name: "AccessToken", shape: 615, required: true },
             ],
         },
     },
-    Shape {
-        name: "ChangePasswordResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "ChangePasswordResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "ClientAuthenticationResultType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 615,
-                    required: false,
-                },
-                Member {
-                    name: "ExpiresIn",
-                    shape: 369,
-                    required: false,
-                },
-                Member {
-                    name: "TokenType",
-                    shape: 598,
-                    required: false,
-                },
+                Member { name: "AccessToken", shape: 615, required: false },
+                Member { name: "ExpiresIn", shape: 369, required: false },
+                Member { name: "TokenType", shape: 598, required: false },
             ],
         },
     },
     Shape {
         name: "ClientIdType",
         sensitive: true,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(128),
-            pattern: Some(7),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(128), pattern: Some(7), values: &[] },
     },
     Shape {
         name: "ClientMetadataType",
         sensitive: false,
-        kind: Kind::Map {
-            key: 598,
-            value: 598,
-            min: None,
-            max: None,
-        },
+        kind: Kind::Map { key: 598, value: 598, min: None, max: None },
     },
     Shape {
         name: "ClientMetadataURLListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 141,
-            min: Some(0),
-            max: Some(60),
-        },
+        kind: Kind::List { member: 141, min: Some(0), max: Some(60) },
     },
     Shape {
         name: "ClientMetadataURLType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CachedDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "ExpirationDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "URL",
-                    shape: 449,
-                    required: true,
-                },
+                Member { name: "URL", shape: 449, required: true },
+                Member { name: "CachedDate", shape: 203, required: false },
+                Member { name: "ExpirationDate", shape: 203, required: false },
             ],
         },
     },
     Shape {
         name: "ClientNameType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(128),
-            pattern: Some(8),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(128), pattern: Some(8), values: &[] },
     },
     Shape {
         name: "ClientPermissionListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 144,
-            min: None,
-            max: None,
-        },
+        kind: Kind::List { member: 144, min: None, max: None },
     },
     Shape {
         name: "ClientPermissionType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(2048),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(2048), pattern: None, values: &[] },
     },
     Shape {
         name: "ClientSSOSessionConfigType",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "MaxValidityMinutes",
-                shape: 537,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "MaxValidityMinutes", shape: 537, required: true }] },
     },
     Shape {
         name: "ClientSecretArnType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(20),
-            max: Some(2048),
-            pattern: Some(9),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(20), max: Some(2048), pattern: Some(9), values: &[] },
     },
     Shape {
         name: "ClientSecretDescriptorListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 148,
-            min: None,
-            max: None,
-        },
+        kind: Kind::List { member: 148, min: None, max: None },
     },
     Shape {
         name: "ClientSecretDescriptorType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientSecretCreateDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "ClientSecretId",
-                    shape: 149,
-                    required: false,
-                },
-                Member {
-                    name: "ClientSecretValue",
-                    shape: 150,
-                    required: false,
-                },
+                Member { name: "ClientSecretId", shape: 149, required: false },
+                Member { name: "ClientSecretValue", shape: 150, required: false },
+                Member { name: "ClientSecretCreateDate", shape: 203, required: false },
             ],
         },
     },
     Shape {
         name: "ClientSecretIdType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(128),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(128), pattern: None, values: &[] },
     },
     Shape {
         name: "ClientSecretType",
         sensitive: true,
-        kind: Kind::String {
-            min: Some(24),
-            max: Some(64),
-            pattern: Some(7),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(24), max: Some(64), pattern: Some(7), values: &[] },
     },
     Shape {
         name: "ClientTypeType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["REGULAR", "DCR"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["REGULAR", "DCR"] },
     },
     Shape {
         name: "CloudWatchLogsConfigurationType",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "LogGroupArn",
-                shape: 86,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "LogGroupArn", shape: 86, required: false }] },
     },
     Shape {
         name: "CodeDeliveryDetailsListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 154,
-            min: None,
-            max: None,
-        },
+        kind: Kind::List { member: 154, min: None, max: None },
     },
     Shape {
         name: "CodeDeliveryDetailsType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AttributeName",
-                    shape: 99,
-                    required: false,
-                },
-                Member {
-                    name: "DeliveryMedium",
-                    shape: 228,
-                    required: false,
-                },
-                Member {
-                    name: "Destination",
-                    shape: 598,
-                    required: false,
-                },
+                Member { name: "Destination", shape: 598, required: false },
+                Member { name: "DeliveryMedium", shape: 228, required: false },
+                Member { name: "AttributeName", shape: 99, required: false },
             ],
         },
     },
     Shape {
         name: "CodeDeliveryFailureException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "CodeMismatchException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "ColorSchemeModeType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["LIGHT", "DARK", "DYNAMIC"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["LIGHT", "DARK", "DYNAMIC"] },
     },
     Shape {
         name: "CompleteWebAuthnRegistrationRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 615,
-                    required: true,
-                },
-                Member {
-                    name: "Credential",
-                    shape: 264,
-                    required: true,
-                },
+                Member { name: "AccessToken", shape: 615, required: true },
+                Member { name: "Credential", shape: 264, required: true },
             ],
         },
     },
-    Shape {
-        name: "CompleteWebAuthnRegistrationResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "CompleteWebAuthnRegistrationResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "CompletionMessageType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(128),
-            pattern: Some(10),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(128), pattern: Some(10), values: &[] },
     },
     Shape {
         name: "CompromisedCredentialsActionsType",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "EventAction",
-                shape: 162,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "EventAction", shape: 162, required: true }] },
     },
     Shape {
         name: "CompromisedCredentialsEventActionType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["BLOCK", "NO_ACTION"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["BLOCK", "NO_ACTION"] },
     },
     Shape {
         name: "CompromisedCredentialsRiskConfigurationType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Actions",
-                    shape: 161,
-                    required: true,
-                },
-                Member {
-                    name: "EventFilter",
-                    shape: 291,
-                    required: false,
-                },
+                Member { name: "EventFilter", shape: 291, required: false },
+                Member { name: "Actions", shape: 161, required: true },
             ],
         },
     },
     Shape {
         name: "ConcurrentModificationException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "ConfiguredUserAuthFactorsListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 107,
-            min: Some(0),
-            max: Some(8),
-        },
+        kind: Kind::List { member: 107, min: Some(0), max: Some(8) },
     },
     Shape {
         name: "ConfirmDeviceRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 615,
-                    required: true,
-                },
-                Member {
-                    name: "DeviceKey",
-                    shape: 258,
-                    required: true,
-                },
-                Member {
-                    name: "DeviceName",
-                    shape: 260,
-                    required: false,
-                },
-                Member {
-                    name: "DeviceSecretVerifierConfig",
-                    shape: 262,
-                    required: false,
-                },
+                Member { name: "AccessToken", shape: 615, required: true },
+                Member { name: "DeviceKey", shape: 258, required: true },
+                Member { name: "DeviceSecretVerifierConfig", shape: 262, required: false },
+                Member { name: "DeviceName", shape: 260, required: false },
             ],
         },
     },
     Shape {
         name: "ConfirmDeviceResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UserConfirmationNecessary",
-                shape: 114,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UserConfirmationNecessary", shape: 114, required: false }] },
     },
     Shape {
         name: "ConfirmForgotPasswordRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AnalyticsMetadata",
-                    shape: 85,
-                    required: false,
-                },
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "ClientMetadata",
-                    shape: 139,
-                    required: false,
-                },
-                Member {
-                    name: "ConfirmationCode",
-                    shape: 172,
-                    required: true,
-                },
-                Member {
-                    name: "Password",
-                    shape: 468,
-                    required: true,
-                },
-                Member {
-                    name: "SecretHash",
-                    shape: 546,
-                    required: false,
-                },
-                Member {
-                    name: "UserContextData",
-                    shape: 663,
-                    required: false,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "SecretHash", shape: 546, required: false },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "ConfirmationCode", shape: 172, required: true },
+                Member { name: "Password", shape: 468, required: true },
+                Member { name: "AnalyticsMetadata", shape: 85, required: false },
+                Member { name: "UserContextData", shape: 663, required: false },
+                Member { name: "ClientMetadata", shape: 139, required: false },
             ],
         },
     },
-    Shape {
-        name: "ConfirmForgotPasswordResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "ConfirmForgotPasswordResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "ConfirmSignUpRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AnalyticsMetadata",
-                    shape: 85,
-                    required: false,
-                },
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "ClientMetadata",
-                    shape: 139,
-                    required: false,
-                },
-                Member {
-                    name: "ConfirmationCode",
-                    shape: 172,
-                    required: true,
-                },
-                Member {
-                    name: "ForceAliasCreation",
-                    shape: 306,
-                    required: false,
-                },
-                Member {
-                    name: "SecretHash",
-                    shape: 546,
-                    required: false,
-                },
-                Member {
-                    name: "Session",
-                    shape: 556,
-                    required: false,
-                },
-                Member {
-                    name: "UserContextData",
-                    shape: 663,
-                    required: false,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "SecretHash", shape: 546, required: false },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "ConfirmationCode", shape: 172, required: true },
+                Member { name: "ForceAliasCreation", shape: 306, required: false },
+                Member { name: "AnalyticsMetadata", shape: 85, required: false },
+                Member { name: "UserContextData", shape: 663, required: false },
+                Member { name: "ClientMetadata", shape: 139, required: false },
+                Member { name: "Session", shape: 556, required: false },
             ],
         },
     },
     Shape {
         name: "ConfirmSignUpResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Session",
-                shape: 556,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Session", shape: 556, required: false }] },
     },
     Shape {
         name: "ConfirmationCodeType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(2048),
-            pattern: Some(11),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(2048), pattern: Some(11), values: &[] },
     },
     Shape {
         name: "ContextDataType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "EncodedData",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "HttpHeaders",
-                    shape: 355,
-                    required: true,
-                },
-                Member {
-                    name: "IpAddress",
-                    shape: 598,
-                    required: true,
-                },
-                Member {
-                    name: "ServerName",
-                    shape: 598,
-                    required: true,
-                },
-                Member {
-                    name: "ServerPath",
-                    shape: 598,
-                    required: true,
-                },
+                Member { name: "IpAddress", shape: 598, required: true },
+                Member { name: "ServerName", shape: 598, required: true },
+                Member { name: "ServerPath", shape: 598, required: true },
+                Member { name: "HttpHeaders", shape: 355, required: true },
+                Member { name: "EncodedData", shape: 598, required: false },
             ],
         },
     },
@@ -2844,488 +1340,176 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CacheDuration",
-                    shape: 123,
-                    required: false,
-                },
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "PolicyName",
-                    shape: 117,
-                    required: true,
-                },
-                Member {
-                    name: "URLPatterns",
-                    shape: 621,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "PolicyName", shape: 117, required: true },
+                Member { name: "CacheDuration", shape: 123, required: false },
+                Member { name: "URLPatterns", shape: 621, required: true },
             ],
         },
     },
     Shape {
         name: "CreateCIMDPolicyResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "CIMDPolicy",
-                shape: 120,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "CIMDPolicy", shape: 120, required: true }] },
     },
     Shape {
         name: "CreateGroupRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Description",
-                    shape: 255,
-                    required: false,
-                },
-                Member {
-                    name: "GroupName",
-                    shape: 350,
-                    required: true,
-                },
-                Member {
-                    name: "Precedence",
-                    shape: 473,
-                    required: false,
-                },
-                Member {
-                    name: "RoleArn",
-                    shape: 86,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "GroupName", shape: 350, required: true },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Description", shape: 255, required: false },
+                Member { name: "RoleArn", shape: 86, required: false },
+                Member { name: "Precedence", shape: 473, required: false },
             ],
         },
     },
     Shape {
         name: "CreateGroupResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Group",
-                shape: 351,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Group", shape: 351, required: false }] },
     },
     Shape {
         name: "CreateIdentityProviderRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AcrMapping",
-                    shape: 13,
-                    required: false,
-                },
-                Member {
-                    name: "AttributeMapping",
-                    shape: 97,
-                    required: false,
-                },
-                Member {
-                    name: "IdpIdentifiers",
-                    shape: 360,
-                    required: false,
-                },
-                Member {
-                    name: "ProviderDetails",
-                    shape: 478,
-                    required: true,
-                },
-                Member {
-                    name: "ProviderName",
-                    shape: 480,
-                    required: true,
-                },
-                Member {
-                    name: "ProviderType",
-                    shape: 358,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ProviderName", shape: 480, required: true },
+                Member { name: "ProviderType", shape: 358, required: true },
+                Member { name: "ProviderDetails", shape: 478, required: true },
+                Member { name: "AttributeMapping", shape: 97, required: false },
+                Member { name: "IdpIdentifiers", shape: 360, required: false },
+                Member { name: "AcrMapping", shape: 13, required: false },
             ],
         },
     },
     Shape {
         name: "CreateIdentityProviderResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "IdentityProvider",
-                shape: 357,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "IdentityProvider", shape: 357, required: true }] },
     },
     Shape {
         name: "CreateManagedLoginBrandingRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Assets",
-                    shape: 90,
-                    required: false,
-                },
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "Settings",
-                    shape: 264,
-                    required: false,
-                },
-                Member {
-                    name: "UseCognitoProvidedValues",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "UseCognitoProvidedValues", shape: 114, required: false },
+                Member { name: "Settings", shape: 264, required: false },
+                Member { name: "Assets", shape: 90, required: false },
             ],
         },
     },
     Shape {
         name: "CreateManagedLoginBrandingResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "ManagedLoginBranding",
-                shape: 444,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "ManagedLoginBranding", shape: 444, required: false }] },
     },
     Shape {
         name: "CreateResourceServerRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Identifier",
-                    shape: 503,
-                    required: true,
-                },
-                Member {
-                    name: "Name",
-                    shape: 505,
-                    required: true,
-                },
-                Member {
-                    name: "Scopes",
-                    shape: 507,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Identifier", shape: 503, required: true },
+                Member { name: "Name", shape: 505, required: true },
+                Member { name: "Scopes", shape: 507, required: false },
             ],
         },
     },
     Shape {
         name: "CreateResourceServerResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "ResourceServer",
-                shape: 510,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "ResourceServer", shape: 510, required: true }] },
     },
     Shape {
         name: "CreateTermsRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "Enforcement",
-                    shape: 607,
-                    required: true,
-                },
-                Member {
-                    name: "Links",
-                    shape: 392,
-                    required: false,
-                },
-                Member {
-                    name: "TermsName",
-                    shape: 610,
-                    required: true,
-                },
-                Member {
-                    name: "TermsSource",
-                    shape: 611,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "TermsName", shape: 610, required: true },
+                Member { name: "TermsSource", shape: 611, required: true },
+                Member { name: "Enforcement", shape: 607, required: true },
+                Member { name: "Links", shape: 392, required: false },
             ],
         },
     },
     Shape {
         name: "CreateTermsResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Terms",
-                shape: 612,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Terms", shape: 612, required: false }] },
     },
     Shape {
         name: "CreateUserImportJobRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CloudWatchLogsRoleArn",
-                    shape: 86,
-                    required: true,
-                },
-                Member {
-                    name: "JobName",
-                    shape: 667,
-                    required: true,
-                },
-                Member {
-                    name: "PasswordHashingAlgorithm",
-                    shape: 462,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "JobName", shape: 667, required: true },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "CloudWatchLogsRoleArn", shape: 86, required: true },
+                Member { name: "PasswordHashingAlgorithm", shape: 462, required: false },
             ],
         },
     },
     Shape {
         name: "CreateUserImportJobResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UserImportJob",
-                shape: 669,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UserImportJob", shape: 669, required: false }] },
     },
     Shape {
         name: "CreateUserPoolClientRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessTokenValidity",
-                    shape: 2,
-                    required: false,
-                },
-                Member {
-                    name: "AllowedOAuthFlows",
-                    shape: 456,
-                    required: false,
-                },
-                Member {
-                    name: "AllowedOAuthFlowsUserPoolClient",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "AllowedOAuthScopes",
-                    shape: 541,
-                    required: false,
-                },
-                Member {
-                    name: "AnalyticsConfiguration",
-                    shape: 84,
-                    required: false,
-                },
-                Member {
-                    name: "AuthSessionValidity",
-                    shape: 110,
-                    required: false,
-                },
-                Member {
-                    name: "CallbackURLs",
-                    shape: 125,
-                    required: false,
-                },
-                Member {
-                    name: "ClientName",
-                    shape: 142,
-                    required: true,
-                },
-                Member {
-                    name: "ClientSecret",
-                    shape: 150,
-                    required: false,
-                },
-                Member {
-                    name: "DefaultRedirectURI",
-                    shape: 488,
-                    required: false,
-                },
-                Member {
-                    name: "EnablePropagateAdditionalUserContextData",
-                    shape: 728,
-                    required: false,
-                },
-                Member {
-                    name: "EnableTokenRevocation",
-                    shape: 728,
-                    required: false,
-                },
-                Member {
-                    name: "ExplicitAuthFlows",
-                    shape: 298,
-                    required: false,
-                },
-                Member {
-                    name: "GenerateSecret",
-                    shape: 310,
-                    required: false,
-                },
-                Member {
-                    name: "IdTokenValidity",
-                    shape: 356,
-                    required: false,
-                },
-                Member {
-                    name: "LogoutURLs",
-                    shape: 437,
-                    required: false,
-                },
-                Member {
-                    name: "PreventUserExistenceErrors",
-                    shape: 475,
-                    required: false,
-                },
-                Member {
-                    name: "PublishSecretsInAWSSecretsManager",
-                    shape: 728,
-                    required: false,
-                },
-                Member {
-                    name: "ReadAttributes",
-                    shape: 143,
-                    required: false,
-                },
-                Member {
-                    name: "RefreshTokenRotation",
-                    shape: 490,
-                    required: false,
-                },
-                Member {
-                    name: "RefreshTokenValidity",
-                    shape: 491,
-                    required: false,
-                },
-                Member {
-                    name: "SupportedIdentityProviders",
-                    shape: 599,
-                    required: false,
-                },
-                Member {
-                    name: "TokenValidityUnits",
-                    shape: 617,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "WriteAttributes",
-                    shape: 143,
-                    required: false,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ClientName", shape: 142, required: true },
+                Member { name: "GenerateSecret", shape: 310, required: false },
+                Member { name: "ClientSecret", shape: 150, required: false },
+                Member { name: "RefreshTokenValidity", shape: 491, required: false },
+                Member { name: "AccessTokenValidity", shape: 2, required: false },
+                Member { name: "IdTokenValidity", shape: 356, required: false },
+                Member { name: "TokenValidityUnits", shape: 617, required: false },
+                Member { name: "ReadAttributes", shape: 143, required: false },
+                Member { name: "WriteAttributes", shape: 143, required: false },
+                Member { name: "ExplicitAuthFlows", shape: 298, required: false },
+                Member { name: "SupportedIdentityProviders", shape: 599, required: false },
+                Member { name: "CallbackURLs", shape: 125, required: false },
+                Member { name: "LogoutURLs", shape: 437, required: false },
+                Member { name: "DefaultRedirectURI", shape: 488, required: false },
+                Member { name: "AllowedOAuthFlows", shape: 456, required: false },
+                Member { name: "AllowedOAuthScopes", shape: 541, required: false },
+                Member { name: "AllowedOAuthFlowsUserPoolClient", shape: 114, required: false },
+                Member { name: "AnalyticsConfiguration", shape: 84, required: false },
+                Member { name: "PreventUserExistenceErrors", shape: 475, required: false },
+                Member { name: "EnableTokenRevocation", shape: 728, required: false },
+                Member { name: "EnablePropagateAdditionalUserContextData", shape: 728, required: false },
+                Member { name: "AuthSessionValidity", shape: 110, required: false },
+                Member { name: "RefreshTokenRotation", shape: 490, required: false },
+                Member { name: "PublishSecretsInAWSSecretsManager", shape: 728, required: false },
             ],
         },
     },
     Shape {
         name: "CreateUserPoolClientResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UserPoolClient",
-                shape: 679,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UserPoolClient", shape: 679, required: false }] },
     },
     Shape {
         name: "CreateUserPoolDomainRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CustomDomainConfig",
-                    shape: 198,
-                    required: false,
-                },
-                Member {
-                    name: "Domain",
-                    shape: 267,
-                    required: true,
-                },
-                Member {
-                    name: "ManagedLoginVersion",
-                    shape: 729,
-                    required: false,
-                },
-                Member {
-                    name: "Routing",
-                    shape: 531,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "Domain", shape: 267, required: true },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ManagedLoginVersion", shape: 729, required: false },
+                Member { name: "CustomDomainConfig", shape: 198, required: false },
+                Member { name: "Routing", shape: 531, required: false },
             ],
         },
     },
@@ -3334,21 +1518,9 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CloudFrontDomain",
-                    shape: 267,
-                    required: false,
-                },
-                Member {
-                    name: "ManagedLoginVersion",
-                    shape: 729,
-                    required: false,
-                },
-                Member {
-                    name: "Routing",
-                    shape: 531,
-                    required: false,
-                },
+                Member { name: "ManagedLoginVersion", shape: 729, required: false },
+                Member { name: "CloudFrontDomain", shape: 267, required: false },
+                Member { name: "Routing", shape: 531, required: false },
             ],
         },
     },
@@ -3357,228 +1529,75 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "RegionName",
-                    shape: 493,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolTags",
-                    shape: 690,
-                    required: false,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "RegionName", shape: 493, required: true },
+                Member { name: "UserPoolTags", shape: 690, required: false },
             ],
         },
     },
     Shape {
         name: "CreateUserPoolReplicaResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UserPoolReplica",
-                shape: 687,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UserPoolReplica", shape: 687, required: false }] },
     },
     Shape {
         name: "CreateUserPoolRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccountRecoverySetting",
-                    shape: 3,
-                    required: false,
-                },
-                Member {
-                    name: "AcrConfiguration",
-                    shape: 9,
-                    required: false,
-                },
-                Member {
-                    name: "AdminCreateUserConfig",
-                    shape: 22,
-                    required: false,
-                },
-                Member {
-                    name: "AliasAttributes",
-                    shape: 81,
-                    required: false,
-                },
-                Member {
-                    name: "AutoVerifiedAttributes",
-                    shape: 706,
-                    required: false,
-                },
-                Member {
-                    name: "DcrConfiguration",
-                    shape: 204,
-                    required: false,
-                },
-                Member {
-                    name: "DeletionProtection",
-                    shape: 226,
-                    required: false,
-                },
-                Member {
-                    name: "DeviceConfiguration",
-                    shape: 256,
-                    required: false,
-                },
-                Member {
-                    name: "EmailConfiguration",
-                    shape: 271,
-                    required: false,
-                },
-                Member {
-                    name: "EmailVerificationMessage",
-                    shape: 281,
-                    required: false,
-                },
-                Member {
-                    name: "EmailVerificationSubject",
-                    shape: 283,
-                    required: false,
-                },
-                Member {
-                    name: "IssuerConfiguration",
-                    shape: 382,
-                    required: false,
-                },
-                Member {
-                    name: "KeyConfiguration",
-                    shape: 384,
-                    required: false,
-                },
-                Member {
-                    name: "LambdaConfig",
-                    shape: 385,
-                    required: false,
-                },
-                Member {
-                    name: "MfaConfiguration",
-                    shape: 683,
-                    required: false,
-                },
-                Member {
-                    name: "Policies",
-                    shape: 685,
-                    required: false,
-                },
-                Member {
-                    name: "PoolName",
-                    shape: 684,
-                    required: true,
-                },
-                Member {
-                    name: "Schema",
-                    shape: 539,
-                    required: false,
-                },
-                Member {
-                    name: "SmsAuthenticationMessage",
-                    shape: 582,
-                    required: false,
-                },
-                Member {
-                    name: "SmsConfiguration",
-                    shape: 579,
-                    required: false,
-                },
-                Member {
-                    name: "SmsVerificationMessage",
-                    shape: 582,
-                    required: false,
-                },
-                Member {
-                    name: "UserAttributeUpdateSettings",
-                    shape: 662,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolAddOns",
-                    shape: 676,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolTags",
-                    shape: 690,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolTier",
-                    shape: 691,
-                    required: false,
-                },
-                Member {
-                    name: "UsernameAttributes",
-                    shape: 699,
-                    required: false,
-                },
-                Member {
-                    name: "UsernameConfiguration",
-                    shape: 700,
-                    required: false,
-                },
-                Member {
-                    name: "VerificationMessageTemplate",
-                    shape: 704,
-                    required: false,
-                },
+                Member { name: "PoolName", shape: 684, required: true },
+                Member { name: "Policies", shape: 685, required: false },
+                Member { name: "DeletionProtection", shape: 226, required: false },
+                Member { name: "LambdaConfig", shape: 385, required: false },
+                Member { name: "AutoVerifiedAttributes", shape: 706, required: false },
+                Member { name: "AliasAttributes", shape: 81, required: false },
+                Member { name: "UsernameAttributes", shape: 699, required: false },
+                Member { name: "SmsVerificationMessage", shape: 582, required: false },
+                Member { name: "EmailVerificationMessage", shape: 281, required: false },
+                Member { name: "EmailVerificationSubject", shape: 283, required: false },
+                Member { name: "VerificationMessageTemplate", shape: 704, required: false },
+                Member { name: "SmsAuthenticationMessage", shape: 582, required: false },
+                Member { name: "MfaConfiguration", shape: 683, required: false },
+                Member { name: "UserAttributeUpdateSettings", shape: 662, required: false },
+                Member { name: "DeviceConfiguration", shape: 256, required: false },
+                Member { name: "EmailConfiguration", shape: 271, required: false },
+                Member { name: "SmsConfiguration", shape: 579, required: false },
+                Member { name: "UserPoolTags", shape: 690, required: false },
+                Member { name: "AdminCreateUserConfig", shape: 22, required: false },
+                Member { name: "Schema", shape: 539, required: false },
+                Member { name: "UserPoolAddOns", shape: 676, required: false },
+                Member { name: "DcrConfiguration", shape: 204, required: false },
+                Member { name: "UsernameConfiguration", shape: 700, required: false },
+                Member { name: "AccountRecoverySetting", shape: 3, required: false },
+                Member { name: "UserPoolTier", shape: 691, required: false },
+                Member { name: "KeyConfiguration", shape: 384, required: false },
+                Member { name: "IssuerConfiguration", shape: 382, required: false },
+                Member { name: "AcrConfiguration", shape: 9, required: false },
             ],
         },
     },
     Shape {
         name: "CreateUserPoolResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UserPool",
-                shape: 693,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UserPool", shape: 693, required: false }] },
     },
     Shape {
         name: "CustomAttributeNameType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(20),
-            pattern: Some(12),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(20), pattern: Some(12), values: &[] },
     },
     Shape {
         name: "CustomAttributesListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 538,
-            min: Some(1),
-            max: Some(25),
-        },
+        kind: Kind::List { member: 538, min: Some(1), max: Some(25) },
     },
     Shape {
         name: "CustomDomainConfigType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CertificateArn",
-                    shape: 86,
-                    required: true,
-                },
-                Member {
-                    name: "SecurityPolicy",
-                    shape: 547,
-                    required: false,
-                },
+                Member { name: "CertificateArn", shape: 86, required: true },
+                Member { name: "SecurityPolicy", shape: 547, required: false },
             ],
         },
     },
@@ -3587,143 +1606,68 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "LambdaArn",
-                    shape: 86,
-                    required: true,
-                },
-                Member {
-                    name: "LambdaVersion",
-                    shape: 200,
-                    required: true,
-                },
+                Member { name: "LambdaVersion", shape: 200, required: true },
+                Member { name: "LambdaArn", shape: 86, required: true },
             ],
         },
     },
     Shape {
         name: "CustomEmailSenderLambdaVersionType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["V1_0"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["V1_0"] },
     },
     Shape {
         name: "CustomSMSLambdaVersionConfigType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "LambdaArn",
-                    shape: 86,
-                    required: true,
-                },
-                Member {
-                    name: "LambdaVersion",
-                    shape: 202,
-                    required: true,
-                },
+                Member { name: "LambdaVersion", shape: 202, required: true },
+                Member { name: "LambdaArn", shape: 86, required: true },
             ],
         },
     },
     Shape {
         name: "CustomSMSSenderLambdaVersionType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["V1_0"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["V1_0"] },
     },
-    Shape {
-        name: "DateType",
-        sensitive: false,
-        kind: Kind::Timestamp,
-    },
+    Shape { name: "DateType", sensitive: false, kind: Kind::Timestamp },
     Shape {
         name: "DcrConfigurationType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AllowedScopes",
-                    shape: 541,
-                    required: false,
-                },
-                Member {
-                    name: "AuthenticatedGrantTypes",
-                    shape: 456,
-                    required: false,
-                },
-                Member {
-                    name: "EnableStatus",
-                    shape: 593,
-                    required: false,
-                },
-                Member {
-                    name: "OpenDcrEnabled",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "OpenDcrGrantTypes",
-                    shape: 456,
-                    required: false,
-                },
+                Member { name: "EnableStatus", shape: 593, required: false },
+                Member { name: "OpenDcrEnabled", shape: 114, required: false },
+                Member { name: "AuthenticatedGrantTypes", shape: 456, required: false },
+                Member { name: "OpenDcrGrantTypes", shape: 456, required: false },
+                Member { name: "AllowedScopes", shape: 541, required: false },
             ],
         },
     },
     Shape {
         name: "DefaultEmailOptionType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["CONFIRM_WITH_LINK", "CONFIRM_WITH_CODE"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["CONFIRM_WITH_LINK", "CONFIRM_WITH_CODE"] },
     },
     Shape {
         name: "DeleteCIMDPolicyRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CIMDPolicyId",
-                    shape: 116,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "CIMDPolicyId", shape: 116, required: true },
             ],
         },
     },
-    Shape {
-        name: "DeleteCIMDPolicyResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "DeleteCIMDPolicyResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "DeleteGroupRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "GroupName",
-                    shape: 350,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "GroupName", shape: 350, required: true },
+                Member { name: "UserPoolId", shape: 681, required: true },
             ],
         },
     },
@@ -3732,16 +1676,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ProviderName",
-                    shape: 479,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ProviderName", shape: 479, required: true },
             ],
         },
     },
@@ -3750,16 +1686,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ManagedLoginBrandingId",
-                    shape: 443,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "ManagedLoginBrandingId", shape: 443, required: true },
+                Member { name: "UserPoolId", shape: 681, required: true },
             ],
         },
     },
@@ -3768,16 +1696,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Identifier",
-                    shape: 503,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Identifier", shape: 503, required: true },
             ],
         },
     },
@@ -3786,16 +1706,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "TermsId",
-                    shape: 609,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "TermsId", shape: 609, required: true },
+                Member { name: "UserPoolId", shape: 681, required: true },
             ],
         },
     },
@@ -3804,39 +1716,19 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 615,
-                    required: true,
-                },
-                Member {
-                    name: "UserAttributeNames",
-                    shape: 98,
-                    required: true,
-                },
+                Member { name: "UserAttributeNames", shape: 98, required: true },
+                Member { name: "AccessToken", shape: 615, required: true },
             ],
         },
     },
-    Shape {
-        name: "DeleteUserAttributesResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "DeleteUserAttributesResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "DeleteUserPoolClientRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ClientId", shape: 138, required: true },
             ],
         },
     },
@@ -3845,626 +1737,302 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "ClientSecretId",
-                    shape: 149,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "ClientSecretId", shape: 149, required: true },
             ],
         },
     },
-    Shape {
-        name: "DeleteUserPoolClientSecretResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "DeleteUserPoolClientSecretResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "DeleteUserPoolDomainRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Domain",
-                    shape: 267,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "Domain", shape: 267, required: true },
+                Member { name: "UserPoolId", shape: 681, required: true },
             ],
         },
     },
-    Shape {
-        name: "DeleteUserPoolDomainResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "DeleteUserPoolDomainResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "DeleteUserPoolReplicaRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "RegionName",
-                    shape: 493,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "RegionName", shape: 493, required: true },
             ],
         },
     },
     Shape {
         name: "DeleteUserPoolReplicaResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UserPoolReplica",
-                shape: 687,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UserPoolReplica", shape: 687, required: false }] },
     },
     Shape {
         name: "DeleteUserPoolRequest",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UserPoolId",
-                shape: 681,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UserPoolId", shape: 681, required: true }] },
     },
     Shape {
         name: "DeleteUserRequest",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "AccessToken",
-                shape: 615,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "AccessToken", shape: 615, required: true }] },
     },
     Shape {
         name: "DeleteWebAuthnCredentialRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 615,
-                    required: true,
-                },
-                Member {
-                    name: "CredentialId",
-                    shape: 598,
-                    required: true,
-                },
+                Member { name: "AccessToken", shape: 615, required: true },
+                Member { name: "CredentialId", shape: 598, required: true },
             ],
         },
     },
-    Shape {
-        name: "DeleteWebAuthnCredentialResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "DeleteWebAuthnCredentialResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "DeletionProtectionType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["ACTIVE", "INACTIVE"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["ACTIVE", "INACTIVE"] },
     },
-    Shape {
-        name: "DeliveryMediumListType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 228,
-            min: None,
-            max: None,
-        },
-    },
+    Shape { name: "DeliveryMediumListType", sensitive: false, kind: Kind::List { member: 228, min: None, max: None } },
     Shape {
         name: "DeliveryMediumType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["SMS", "EMAIL"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["SMS", "EMAIL"] },
     },
     Shape {
         name: "DescribeCIMDPolicyRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CIMDPolicyId",
-                    shape: 116,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "CIMDPolicyId", shape: 116, required: true },
             ],
         },
     },
     Shape {
         name: "DescribeCIMDPolicyResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "CIMDPolicy",
-                shape: 120,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "CIMDPolicy", shape: 120, required: true }] },
     },
     Shape {
         name: "DescribeIdentityProviderRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ProviderName",
-                    shape: 479,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ProviderName", shape: 479, required: true },
             ],
         },
     },
     Shape {
         name: "DescribeIdentityProviderResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "IdentityProvider",
-                shape: 357,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "IdentityProvider", shape: 357, required: true }] },
     },
     Shape {
         name: "DescribeManagedLoginBrandingByClientRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "ReturnMergedResources",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "ReturnMergedResources", shape: 114, required: false },
             ],
         },
     },
     Shape {
         name: "DescribeManagedLoginBrandingByClientResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "ManagedLoginBranding",
-                shape: 444,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "ManagedLoginBranding", shape: 444, required: false }] },
     },
     Shape {
         name: "DescribeManagedLoginBrandingRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ManagedLoginBrandingId",
-                    shape: 443,
-                    required: true,
-                },
-                Member {
-                    name: "ReturnMergedResources",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ManagedLoginBrandingId", shape: 443, required: true },
+                Member { name: "ReturnMergedResources", shape: 114, required: false },
             ],
         },
     },
     Shape {
         name: "DescribeManagedLoginBrandingResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "ManagedLoginBranding",
-                shape: 444,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "ManagedLoginBranding", shape: 444, required: false }] },
     },
     Shape {
         name: "DescribePointInTimeRecoveryRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "RestoreId",
-                    shape: 517,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "RestoreId", shape: 517, required: true },
             ],
         },
     },
     Shape {
         name: "DescribePointInTimeRecoveryResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Restoration",
-                shape: 516,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Restoration", shape: 516, required: false }] },
     },
     Shape {
         name: "DescribeResourceServerRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Identifier",
-                    shape: 503,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Identifier", shape: 503, required: true },
             ],
         },
     },
     Shape {
         name: "DescribeResourceServerResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "ResourceServer",
-                shape: 510,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "ResourceServer", shape: 510, required: true }] },
     },
     Shape {
         name: "DescribeRiskConfigurationRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ClientId", shape: 138, required: false },
             ],
         },
     },
     Shape {
         name: "DescribeRiskConfigurationResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "RiskConfiguration",
-                shape: 527,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "RiskConfiguration", shape: 527, required: true }] },
     },
     Shape {
         name: "DescribeTermsByClientRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "TermsName",
-                    shape: 610,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "TermsName", shape: 610, required: true },
             ],
         },
     },
     Shape {
         name: "DescribeTermsByClientResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Terms",
-                shape: 612,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Terms", shape: 612, required: false }] },
     },
     Shape {
         name: "DescribeTermsRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "TermsId",
-                    shape: 609,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "TermsId", shape: 609, required: true },
+                Member { name: "UserPoolId", shape: 681, required: true },
             ],
         },
     },
     Shape {
         name: "DescribeTermsResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Terms",
-                shape: 612,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Terms", shape: 612, required: false }] },
     },
     Shape {
         name: "DescribeUserImportJobRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "JobId",
-                    shape: 666,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "JobId", shape: 666, required: true },
             ],
         },
     },
     Shape {
         name: "DescribeUserImportJobResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UserImportJob",
-                shape: 669,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UserImportJob", shape: 669, required: false }] },
     },
     Shape {
         name: "DescribeUserPoolClientRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ClientId", shape: 138, required: true },
             ],
         },
     },
     Shape {
         name: "DescribeUserPoolClientResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UserPoolClient",
-                shape: 679,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UserPoolClient", shape: 679, required: false }] },
     },
     Shape {
         name: "DescribeUserPoolDomainRequest",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Domain",
-                shape: 267,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Domain", shape: 267, required: true }] },
     },
     Shape {
         name: "DescribeUserPoolDomainResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "DomainDescription",
-                shape: 265,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "DomainDescription", shape: 265, required: false }] },
     },
     Shape {
         name: "DescribeUserPoolRequest",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UserPoolId",
-                shape: 681,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UserPoolId", shape: 681, required: true }] },
     },
     Shape {
         name: "DescribeUserPoolResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UserPool",
-                shape: 693,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UserPool", shape: 693, required: false }] },
     },
     Shape {
         name: "DescriptionType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: Some(2048),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: Some(2048), pattern: None, values: &[] },
     },
     Shape {
         name: "DeviceConfigurationType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ChallengeRequiredOnNewDevice",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "DeviceOnlyRememberedOnUserPrompt",
-                    shape: 114,
-                    required: false,
-                },
+                Member { name: "ChallengeRequiredOnNewDevice", shape: 114, required: false },
+                Member { name: "DeviceOnlyRememberedOnUserPrompt", shape: 114, required: false },
             ],
         },
     },
     Shape {
         name: "DeviceKeyExistsException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "DeviceKeyType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(55),
-            pattern: Some(13),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(55), pattern: Some(13), values: &[] },
     },
-    Shape {
-        name: "DeviceListType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 263,
-            min: None,
-            max: None,
-        },
-    },
+    Shape { name: "DeviceListType", sensitive: false, kind: Kind::List { member: 263, min: None, max: None } },
     Shape {
         name: "DeviceNameType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(1024),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(1024), pattern: None, values: &[] },
     },
     Shape {
         name: "DeviceRememberedStatusType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["remembered", "not_remembered"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["remembered", "not_remembered"] },
     },
     Shape {
         name: "DeviceSecretVerifierConfigType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "PasswordVerifier",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "Salt",
-                    shape: 598,
-                    required: false,
-                },
+                Member { name: "PasswordVerifier", shape: 598, required: false },
+                Member { name: "Salt", shape: 598, required: false },
             ],
         },
     },
@@ -4473,94 +2041,30 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "DeviceAttributes",
-                    shape: 95,
-                    required: false,
-                },
-                Member {
-                    name: "DeviceCreateDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "DeviceKey",
-                    shape: 258,
-                    required: false,
-                },
-                Member {
-                    name: "DeviceLastAuthenticatedDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "DeviceLastModifiedDate",
-                    shape: 203,
-                    required: false,
-                },
+                Member { name: "DeviceKey", shape: 258, required: false },
+                Member { name: "DeviceAttributes", shape: 95, required: false },
+                Member { name: "DeviceCreateDate", shape: 203, required: false },
+                Member { name: "DeviceLastModifiedDate", shape: 203, required: false },
+                Member { name: "DeviceLastAuthenticatedDate", shape: 203, required: false },
             ],
         },
     },
-    Shape {
-        name: "Document",
-        sensitive: false,
-        kind: Kind::Document,
-    },
+    Shape { name: "Document", sensitive: false, kind: Kind::Document },
     Shape {
         name: "DomainDescriptionType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AWSAccountId",
-                    shape: 0,
-                    required: false,
-                },
-                Member {
-                    name: "CloudFrontDistribution",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "CustomDomainConfig",
-                    shape: 198,
-                    required: false,
-                },
-                Member {
-                    name: "Domain",
-                    shape: 267,
-                    required: false,
-                },
-                Member {
-                    name: "ManagedLoginVersion",
-                    shape: 729,
-                    required: false,
-                },
-                Member {
-                    name: "Routing",
-                    shape: 531,
-                    required: false,
-                },
-                Member {
-                    name: "S3Bucket",
-                    shape: 533,
-                    required: false,
-                },
-                Member {
-                    name: "Status",
-                    shape: 266,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: false,
-                },
-                Member {
-                    name: "Version",
-                    shape: 268,
-                    required: false,
-                },
+                Member { name: "UserPoolId", shape: 681, required: false },
+                Member { name: "AWSAccountId", shape: 0, required: false },
+                Member { name: "Domain", shape: 267, required: false },
+                Member { name: "S3Bucket", shape: 533, required: false },
+                Member { name: "CloudFrontDistribution", shape: 598, required: false },
+                Member { name: "Version", shape: 268, required: false },
+                Member { name: "Status", shape: 266, required: false },
+                Member { name: "CustomDomainConfig", shape: 198, required: false },
+                Member { name: "ManagedLoginVersion", shape: 729, required: false },
+                Member { name: "Routing", shape: 531, required: false },
             ],
         },
     },
@@ -4577,284 +2081,133 @@ pub static SHAPES: &[Shape] = &[
     Shape {
         name: "DomainType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(63),
-            pattern: Some(14),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(63), pattern: Some(14), values: &[] },
     },
     Shape {
         name: "DomainVersionType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(20),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(20), pattern: None, values: &[] },
     },
     Shape {
         name: "DuplicateProviderException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "EmailAddressType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: Some(15),
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: None, pattern: Some(15), values: &[] },
     },
     Shape {
         name: "EmailConfigurationType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ConfigurationSet",
-                    shape: 535,
-                    required: false,
-                },
-                Member {
-                    name: "EmailSendingAccount",
-                    shape: 279,
-                    required: false,
-                },
-                Member {
-                    name: "From",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "ReplyToEmailAddress",
-                    shape: 270,
-                    required: false,
-                },
-                Member {
-                    name: "SourceArn",
-                    shape: 86,
-                    required: false,
-                },
+                Member { name: "SourceArn", shape: 86, required: false },
+                Member { name: "ReplyToEmailAddress", shape: 270, required: false },
+                Member { name: "EmailSendingAccount", shape: 279, required: false },
+                Member { name: "From", shape: 598, required: false },
+                Member { name: "ConfigurationSet", shape: 535, required: false },
             ],
         },
     },
     Shape {
         name: "EmailInviteMessageType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(6),
-            max: Some(20000),
-            pattern: Some(16),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(6), max: Some(20000), pattern: Some(16), values: &[] },
     },
     Shape {
         name: "EmailMfaConfigType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Message",
-                    shape: 274,
-                    required: false,
-                },
-                Member {
-                    name: "Subject",
-                    shape: 276,
-                    required: false,
-                },
+                Member { name: "Message", shape: 274, required: false },
+                Member { name: "Subject", shape: 276, required: false },
             ],
         },
     },
     Shape {
         name: "EmailMfaMessageType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(6),
-            max: Some(20000),
-            pattern: Some(17),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(6), max: Some(20000), pattern: Some(17), values: &[] },
     },
     Shape {
         name: "EmailMfaSettingsType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Enabled",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "PreferredMfa",
-                    shape: 114,
-                    required: false,
-                },
+                Member { name: "Enabled", shape: 114, required: false },
+                Member { name: "PreferredMfa", shape: 114, required: false },
             ],
         },
     },
     Shape {
         name: "EmailMfaSubjectType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: Some(18),
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: None, pattern: Some(18), values: &[] },
     },
     Shape {
         name: "EmailNotificationBodyType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(6),
-            max: Some(20000),
-            pattern: Some(19),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(6), max: Some(20000), pattern: Some(19), values: &[] },
     },
     Shape {
         name: "EmailNotificationSubjectType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(140),
-            pattern: Some(18),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(140), pattern: Some(18), values: &[] },
     },
     Shape {
         name: "EmailSendingAccountType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["COGNITO_DEFAULT", "DEVELOPER"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["COGNITO_DEFAULT", "DEVELOPER"] },
     },
     Shape {
         name: "EmailVerificationMessageByLinkType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(6),
-            max: Some(20000),
-            pattern: Some(20),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(6), max: Some(20000), pattern: Some(20), values: &[] },
     },
     Shape {
         name: "EmailVerificationMessageType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(6),
-            max: Some(20000),
-            pattern: Some(17),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(6), max: Some(20000), pattern: Some(17), values: &[] },
     },
     Shape {
         name: "EmailVerificationSubjectByLinkType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(140),
-            pattern: Some(18),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(140), pattern: Some(18), values: &[] },
     },
     Shape {
         name: "EmailVerificationSubjectType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(140),
-            pattern: Some(18),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(140), pattern: Some(18), values: &[] },
     },
     Shape {
         name: "EnableSoftwareTokenMFAException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "EncryptionKeyArnType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(20),
-            max: Some(2048),
-            pattern: Some(3),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(20), max: Some(2048), pattern: Some(3), values: &[] },
     },
     Shape {
         name: "EncryptionKeyType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["AWS_OWNED_KEY", "CUSTOMER_MANAGED_KEY"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["AWS_OWNED_KEY", "CUSTOMER_MANAGED_KEY"] },
     },
     Shape {
         name: "EumsSmsConfigurationType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CallerArn",
-                    shape: 86,
-                    required: true,
-                },
-                Member {
-                    name: "ConfigurationSetName",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "ExternalId",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "InEntityId",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "InTemplateId",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "OriginationIdentity",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "Region",
-                    shape: 492,
-                    required: false,
-                },
+                Member { name: "CallerArn", shape: 86, required: true },
+                Member { name: "ExternalId", shape: 598, required: false },
+                Member { name: "OriginationIdentity", shape: 598, required: false },
+                Member { name: "ConfigurationSetName", shape: 598, required: false },
+                Member { name: "InEntityId", shape: 598, required: false },
+                Member { name: "InTemplateId", shape: 598, required: false },
+                Member { name: "Region", shape: 492, required: false },
             ],
         },
     },
@@ -4863,31 +2216,11 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "City",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "Country",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "DeviceName",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "IpAddress",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "Timezone",
-                    shape: 598,
-                    required: false,
-                },
+                Member { name: "IpAddress", shape: 598, required: false },
+                Member { name: "DeviceName", shape: 598, required: false },
+                Member { name: "Timezone", shape: 598, required: false },
+                Member { name: "City", shape: 598, required: false },
+                Member { name: "Country", shape: 598, required: false },
             ],
         },
     },
@@ -4896,95 +2229,43 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "FeedbackDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "FeedbackValue",
-                    shape: 303,
-                    required: true,
-                },
-                Member {
-                    name: "Provider",
-                    shape: 598,
-                    required: true,
-                },
+                Member { name: "FeedbackValue", shape: 303, required: true },
+                Member { name: "Provider", shape: 598, required: true },
+                Member { name: "FeedbackDate", shape: 203, required: false },
             ],
         },
     },
     Shape {
         name: "EventFilterType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["SIGN_IN", "PASSWORD_CHANGE", "SIGN_UP"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["SIGN_IN", "PASSWORD_CHANGE", "SIGN_UP"] },
     },
-    Shape {
-        name: "EventFiltersType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 290,
-            min: None,
-            max: None,
-        },
-    },
+    Shape { name: "EventFiltersType", sensitive: false, kind: Kind::List { member: 290, min: None, max: None } },
     Shape {
         name: "EventIdType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(50),
-            pattern: Some(21),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(50), pattern: Some(21), values: &[] },
     },
     Shape {
         name: "EventResponseType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["Pass", "Fail", "InProgress"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["Pass", "Fail", "InProgress"] },
     },
     Shape {
         name: "EventRiskType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CompromisedCredentialsDetected",
-                    shape: 728,
-                    required: false,
-                },
-                Member {
-                    name: "RiskDecision",
-                    shape: 528,
-                    required: false,
-                },
-                Member {
-                    name: "RiskLevel",
-                    shape: 530,
-                    required: false,
-                },
+                Member { name: "RiskDecision", shape: 528, required: false },
+                Member { name: "RiskLevel", shape: 530, required: false },
+                Member { name: "CompromisedCredentialsDetected", shape: 728, required: false },
             ],
         },
     },
     Shape {
         name: "EventSourceName",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["userNotification", "userAuthEvents"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["userNotification", "userAuthEvents"] },
     },
     Shape {
         name: "EventType",
@@ -4993,34 +2274,18 @@ pub static SHAPES: &[Shape] = &[
             min: None,
             max: None,
             pattern: None,
-            values: &[
-                "SignIn",
-                "SignUp",
-                "ForgotPassword",
-                "PasswordChange",
-                "ResendCode",
-            ],
+            values: &["SignIn", "SignUp", "ForgotPassword", "PasswordChange", "ResendCode"],
         },
     },
     Shape {
         name: "ExpiredCodeException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "ExplicitAuthFlowsListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 299,
-            min: None,
-            max: None,
-        },
+        kind: Kind::List { member: 299, min: None, max: None },
     },
     Shape {
         name: "ExplicitAuthFlowsType",
@@ -5049,92 +2314,44 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "PrimaryRoute53HealthCheckId",
-                    shape: 352,
-                    required: true,
-                },
-                Member {
-                    name: "SecondaryRegion",
-                    shape: 493,
-                    required: true,
-                },
+                Member { name: "SecondaryRegion", shape: 493, required: true },
+                Member { name: "PrimaryRoute53HealthCheckId", shape: 352, required: true },
             ],
         },
     },
     Shape {
         name: "FeatureType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["ENABLED", "DISABLED"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["ENABLED", "DISABLED"] },
     },
     Shape {
         name: "FeatureUnavailableInTierException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "FeedbackValueType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["Valid", "Invalid"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["Valid", "Invalid"] },
     },
     Shape {
         name: "FirehoseConfigurationType",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "StreamArn",
-                shape: 86,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "StreamArn", shape: 86, required: false }] },
     },
     Shape {
         name: "ForbiddenException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
-    Shape {
-        name: "ForceAliasCreation",
-        sensitive: false,
-        kind: Kind::Boolean,
-    },
+    Shape { name: "ForceAliasCreation", sensitive: false, kind: Kind::Boolean },
     Shape {
         name: "ForgetDeviceRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 615,
-                    required: false,
-                },
-                Member {
-                    name: "DeviceKey",
-                    shape: 258,
-                    required: true,
-                },
+                Member { name: "AccessToken", shape: 615, required: false },
+                Member { name: "DeviceKey", shape: 258, required: true },
             ],
         },
     },
@@ -5143,81 +2360,33 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AnalyticsMetadata",
-                    shape: 85,
-                    required: false,
-                },
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "ClientMetadata",
-                    shape: 139,
-                    required: false,
-                },
-                Member {
-                    name: "SecretHash",
-                    shape: 546,
-                    required: false,
-                },
-                Member {
-                    name: "UserContextData",
-                    shape: 663,
-                    required: false,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "SecretHash", shape: 546, required: false },
+                Member { name: "UserContextData", shape: 663, required: false },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "AnalyticsMetadata", shape: 85, required: false },
+                Member { name: "ClientMetadata", shape: 139, required: false },
             ],
         },
     },
     Shape {
         name: "ForgotPasswordResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "CodeDeliveryDetails",
-                shape: 154,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "CodeDeliveryDetails", shape: 154, required: false }] },
     },
-    Shape {
-        name: "GenerateSecret",
-        sensitive: false,
-        kind: Kind::Boolean,
-    },
+    Shape { name: "GenerateSecret", sensitive: false, kind: Kind::Boolean },
     Shape {
         name: "GetCSVHeaderRequest",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UserPoolId",
-                shape: 681,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UserPoolId", shape: 681, required: true }] },
     },
     Shape {
         name: "GetCSVHeaderResponse",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CSVHeader",
-                    shape: 403,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: false,
-                },
+                Member { name: "UserPoolId", shape: 681, required: false },
+                Member { name: "CSVHeader", shape: 403, required: false },
             ],
         },
     },
@@ -5226,26 +2395,10 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "ClientMetadata",
-                    shape: 139,
-                    required: false,
-                },
-                Member {
-                    name: "Scopes",
-                    shape: 541,
-                    required: false,
-                },
-                Member {
-                    name: "Secret",
-                    shape: 150,
-                    required: true,
-                },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "Secret", shape: 150, required: true },
+                Member { name: "Scopes", shape: 541, required: false },
+                Member { name: "ClientMetadata", shape: 139, required: false },
             ],
         },
     },
@@ -5253,11 +2406,7 @@ pub static SHAPES: &[Shape] = &[
         name: "GetClientTokenResponse",
         sensitive: false,
         kind: Kind::Structure {
-            members: &[Member {
-                name: "ClientAuthenticationResult",
-                shape: 137,
-                required: false,
-            }],
+            members: &[Member { name: "ClientAuthenticationResult", shape: 137, required: false }],
         },
     },
     Shape {
@@ -5265,66 +2414,18 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ActorToken",
-                    shape: 317,
-                    required: false,
-                },
-                Member {
-                    name: "ActorTokenProviderName",
-                    shape: 479,
-                    required: false,
-                },
-                Member {
-                    name: "ActorTokenType",
-                    shape: 616,
-                    required: false,
-                },
-                Member {
-                    name: "Audiences",
-                    shape: 103,
-                    required: false,
-                },
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "ClientSecret",
-                    shape: 150,
-                    required: false,
-                },
-                Member {
-                    name: "RequestedTokenType",
-                    shape: 381,
-                    required: false,
-                },
-                Member {
-                    name: "Resources",
-                    shape: 501,
-                    required: false,
-                },
-                Member {
-                    name: "Scopes",
-                    shape: 541,
-                    required: false,
-                },
-                Member {
-                    name: "SubjectToken",
-                    shape: 317,
-                    required: true,
-                },
-                Member {
-                    name: "SubjectTokenProviderName",
-                    shape: 479,
-                    required: false,
-                },
-                Member {
-                    name: "SubjectTokenType",
-                    shape: 616,
-                    required: true,
-                },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "ClientSecret", shape: 150, required: false },
+                Member { name: "SubjectToken", shape: 317, required: true },
+                Member { name: "SubjectTokenType", shape: 616, required: true },
+                Member { name: "SubjectTokenProviderName", shape: 479, required: false },
+                Member { name: "ActorToken", shape: 317, required: false },
+                Member { name: "ActorTokenType", shape: 616, required: false },
+                Member { name: "ActorTokenProviderName", shape: 479, required: false },
+                Member { name: "Scopes", shape: 541, required: false },
+                Member { name: "Audiences", shape: 103, required: false },
+                Member { name: "Resources", shape: 501, required: false },
+                Member { name: "RequestedTokenType", shape: 381, required: false },
             ],
         },
     },
@@ -5333,340 +2434,157 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ExpiresIn",
-                    shape: 369,
-                    required: false,
-                },
-                Member {
-                    name: "IssuedToken",
-                    shape: 615,
-                    required: true,
-                },
-                Member {
-                    name: "IssuedTokenType",
-                    shape: 381,
-                    required: true,
-                },
-                Member {
-                    name: "Scopes",
-                    shape: 541,
-                    required: false,
-                },
-                Member {
-                    name: "TokenType",
-                    shape: 457,
-                    required: true,
-                },
+                Member { name: "IssuedToken", shape: 615, required: true },
+                Member { name: "IssuedTokenType", shape: 381, required: true },
+                Member { name: "TokenType", shape: 457, required: true },
+                Member { name: "ExpiresIn", shape: 369, required: false },
+                Member { name: "Scopes", shape: 541, required: false },
             ],
         },
     },
     Shape {
         name: "GetDerivedTokenTokenModelType",
         sensitive: true,
-        kind: Kind::String {
-            min: Some(0),
-            max: Some(131072),
-            pattern: Some(22),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(0), max: Some(131072), pattern: Some(22), values: &[] },
     },
     Shape {
         name: "GetDeviceRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 615,
-                    required: false,
-                },
-                Member {
-                    name: "DeviceKey",
-                    shape: 258,
-                    required: true,
-                },
+                Member { name: "DeviceKey", shape: 258, required: true },
+                Member { name: "AccessToken", shape: 615, required: false },
             ],
         },
     },
     Shape {
         name: "GetDeviceResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Device",
-                shape: 263,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Device", shape: 263, required: true }] },
     },
     Shape {
         name: "GetGroupRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "GroupName",
-                    shape: 350,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "GroupName", shape: 350, required: true },
+                Member { name: "UserPoolId", shape: 681, required: true },
             ],
         },
     },
     Shape {
         name: "GetGroupResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Group",
-                shape: 351,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Group", shape: 351, required: false }] },
     },
     Shape {
         name: "GetIdentityProviderByIdentifierRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "IdpIdentifier",
-                    shape: 359,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "IdpIdentifier", shape: 359, required: true },
             ],
         },
     },
     Shape {
         name: "GetIdentityProviderByIdentifierResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "IdentityProvider",
-                shape: 357,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "IdentityProvider", shape: 357, required: true }] },
     },
     Shape {
         name: "GetLogDeliveryConfigurationRequest",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UserPoolId",
-                shape: 681,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UserPoolId", shape: 681, required: true }] },
     },
     Shape {
         name: "GetLogDeliveryConfigurationResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "LogDeliveryConfiguration",
-                shape: 435,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "LogDeliveryConfiguration", shape: 435, required: false }] },
     },
     Shape {
         name: "GetProvisionedLimitRequest",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "LimitDefinition",
-                shape: 388,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "LimitDefinition", shape: 388, required: true }] },
     },
     Shape {
         name: "GetProvisionedLimitResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Limit",
-                shape: 390,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Limit", shape: 390, required: true }] },
     },
     Shape {
         name: "GetSigningCertificateRequest",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UserPoolId",
-                shape: 681,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UserPoolId", shape: 681, required: true }] },
     },
     Shape {
         name: "GetSigningCertificateResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Certificate",
-                shape: 598,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Certificate", shape: 598, required: false }] },
     },
     Shape {
         name: "GetTokensFromRefreshTokenRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "ClientMetadata",
-                    shape: 139,
-                    required: false,
-                },
-                Member {
-                    name: "ClientSecret",
-                    shape: 150,
-                    required: false,
-                },
-                Member {
-                    name: "DeviceKey",
-                    shape: 258,
-                    required: false,
-                },
-                Member {
-                    name: "RefreshToken",
-                    shape: 615,
-                    required: true,
-                },
+                Member { name: "RefreshToken", shape: 615, required: true },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "ClientSecret", shape: 150, required: false },
+                Member { name: "DeviceKey", shape: 258, required: false },
+                Member { name: "ClientMetadata", shape: 139, required: false },
             ],
         },
     },
     Shape {
         name: "GetTokensFromRefreshTokenResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "AuthenticationResult",
-                shape: 111,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "AuthenticationResult", shape: 111, required: false }] },
     },
     Shape {
         name: "GetUICustomizationRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ClientId", shape: 138, required: false },
             ],
         },
     },
     Shape {
         name: "GetUICustomizationResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UICustomization",
-                shape: 620,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UICustomization", shape: 620, required: true }] },
     },
     Shape {
         name: "GetUserAttributeVerificationCodeRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 615,
-                    required: true,
-                },
-                Member {
-                    name: "AttributeName",
-                    shape: 99,
-                    required: true,
-                },
-                Member {
-                    name: "ClientMetadata",
-                    shape: 139,
-                    required: false,
-                },
+                Member { name: "AccessToken", shape: 615, required: true },
+                Member { name: "AttributeName", shape: 99, required: true },
+                Member { name: "ClientMetadata", shape: 139, required: false },
             ],
         },
     },
     Shape {
         name: "GetUserAttributeVerificationCodeResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "CodeDeliveryDetails",
-                shape: 154,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "CodeDeliveryDetails", shape: 154, required: false }] },
     },
     Shape {
         name: "GetUserAuthFactorsRequest",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "AccessToken",
-                shape: 615,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "AccessToken", shape: 615, required: true }] },
     },
     Shape {
         name: "GetUserAuthFactorsResponse",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ConfiguredUserAuthFactors",
-                    shape: 165,
-                    required: false,
-                },
-                Member {
-                    name: "PreferredMfaSetting",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "UserMFASettingList",
-                    shape: 672,
-                    required: false,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "PreferredMfaSetting", shape: 598, required: false },
+                Member { name: "UserMFASettingList", shape: 672, required: false },
+                Member { name: "ConfiguredUserAuthFactors", shape: 165, required: false },
             ],
         },
     },
@@ -5675,16 +2593,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ClientId", shape: 138, required: true },
             ],
         },
     },
@@ -5693,341 +2603,136 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: false,
-                },
-                Member {
-                    name: "SSOSession",
-                    shape: 145,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: false,
-                },
+                Member { name: "UserPoolId", shape: 681, required: false },
+                Member { name: "ClientId", shape: 138, required: false },
+                Member { name: "SSOSession", shape: 145, required: false },
             ],
         },
     },
     Shape {
         name: "GetUserPoolMfaConfigRequest",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UserPoolId",
-                shape: 681,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UserPoolId", shape: 681, required: true }] },
     },
     Shape {
         name: "GetUserPoolMfaConfigResponse",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "EmailMfaConfiguration",
-                    shape: 273,
-                    required: false,
-                },
-                Member {
-                    name: "MfaConfiguration",
-                    shape: 683,
-                    required: false,
-                },
-                Member {
-                    name: "SmsMfaConfiguration",
-                    shape: 581,
-                    required: false,
-                },
-                Member {
-                    name: "SoftwareTokenMfaConfiguration",
-                    shape: 585,
-                    required: false,
-                },
-                Member {
-                    name: "WebAuthnConfiguration",
-                    shape: 718,
-                    required: false,
-                },
+                Member { name: "SmsMfaConfiguration", shape: 581, required: false },
+                Member { name: "SoftwareTokenMfaConfiguration", shape: 585, required: false },
+                Member { name: "EmailMfaConfiguration", shape: 273, required: false },
+                Member { name: "MfaConfiguration", shape: 683, required: false },
+                Member { name: "WebAuthnConfiguration", shape: 718, required: false },
             ],
         },
     },
     Shape {
         name: "GetUserPoolSessionConfigurationRequest",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UserPoolId",
-                shape: 681,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UserPoolId", shape: 681, required: true }] },
     },
     Shape {
         name: "GetUserPoolSessionConfigurationResponse",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "TokenSession",
-                    shape: 692,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: false,
-                },
-                Member {
-                    name: "UserSessionTracking",
-                    shape: 694,
-                    required: false,
-                },
+                Member { name: "UserPoolId", shape: 681, required: false },
+                Member { name: "UserSessionTracking", shape: 694, required: false },
+                Member { name: "TokenSession", shape: 692, required: false },
             ],
         },
     },
     Shape {
         name: "GetUserRequest",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "AccessToken",
-                shape: 615,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "AccessToken", shape: 615, required: true }] },
     },
     Shape {
         name: "GetUserResponse",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "MFAOptions",
-                    shape: 440,
-                    required: false,
-                },
-                Member {
-                    name: "PreferredMfaSetting",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "UserAttributes",
-                    shape: 95,
-                    required: true,
-                },
-                Member {
-                    name: "UserMFASettingList",
-                    shape: 672,
-                    required: false,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "UserAttributes", shape: 95, required: true },
+                Member { name: "MFAOptions", shape: 440, required: false },
+                Member { name: "PreferredMfaSetting", shape: 598, required: false },
+                Member { name: "UserMFASettingList", shape: 672, required: false },
             ],
         },
     },
     Shape {
         name: "GlobalSignOutRequest",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "AccessToken",
-                shape: 615,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "AccessToken", shape: 615, required: true }] },
     },
-    Shape {
-        name: "GlobalSignOutResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "GlobalSignOutResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "GroupExistsException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
-    Shape {
-        name: "GroupListType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 351,
-            min: None,
-            max: None,
-        },
-    },
+    Shape { name: "GroupListType", sensitive: false, kind: Kind::List { member: 351, min: None, max: None } },
     Shape {
         name: "GroupNameType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(128),
-            pattern: Some(12),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(128), pattern: Some(12), values: &[] },
     },
     Shape {
         name: "GroupType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CreationDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "Description",
-                    shape: 255,
-                    required: false,
-                },
-                Member {
-                    name: "GroupName",
-                    shape: 350,
-                    required: false,
-                },
-                Member {
-                    name: "LastModifiedDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "Precedence",
-                    shape: 473,
-                    required: false,
-                },
-                Member {
-                    name: "RoleArn",
-                    shape: 86,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: false,
-                },
+                Member { name: "GroupName", shape: 350, required: false },
+                Member { name: "UserPoolId", shape: 681, required: false },
+                Member { name: "Description", shape: 255, required: false },
+                Member { name: "RoleArn", shape: 86, required: false },
+                Member { name: "Precedence", shape: 473, required: false },
+                Member { name: "LastModifiedDate", shape: 203, required: false },
+                Member { name: "CreationDate", shape: 203, required: false },
             ],
         },
     },
     Shape {
         name: "HealthCheckIdType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: Some(64),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: Some(64), pattern: None, values: &[] },
     },
     Shape {
         name: "HexStringType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: Some(23),
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: None, pattern: Some(23), values: &[] },
     },
     Shape {
         name: "HttpHeader",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "headerName",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "headerValue",
-                    shape: 598,
-                    required: false,
-                },
+                Member { name: "headerName", shape: 598, required: false },
+                Member { name: "headerValue", shape: 598, required: false },
             ],
         },
     },
-    Shape {
-        name: "HttpHeaderList",
-        sensitive: false,
-        kind: Kind::List {
-            member: 354,
-            min: None,
-            max: None,
-        },
-    },
+    Shape { name: "HttpHeaderList", sensitive: false, kind: Kind::List { member: 354, min: None, max: None } },
     Shape {
         name: "IdTokenValidityType",
         sensitive: false,
-        kind: Kind::Integer {
-            min: Some(1),
-            max: Some(86400),
-            long: false,
-        },
+        kind: Kind::Integer { min: Some(1), max: Some(86400), long: false },
     },
     Shape {
         name: "IdentityProviderType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AcrMapping",
-                    shape: 13,
-                    required: false,
-                },
-                Member {
-                    name: "AttributeMapping",
-                    shape: 97,
-                    required: false,
-                },
-                Member {
-                    name: "CreationDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "IdpIdentifiers",
-                    shape: 360,
-                    required: false,
-                },
-                Member {
-                    name: "LastModifiedDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "ProviderDetails",
-                    shape: 478,
-                    required: false,
-                },
-                Member {
-                    name: "ProviderName",
-                    shape: 479,
-                    required: false,
-                },
-                Member {
-                    name: "ProviderType",
-                    shape: 358,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: false,
-                },
+                Member { name: "UserPoolId", shape: 681, required: false },
+                Member { name: "ProviderName", shape: 479, required: false },
+                Member { name: "ProviderType", shape: 358, required: false },
+                Member { name: "ProviderDetails", shape: 478, required: false },
+                Member { name: "AttributeMapping", shape: 97, required: false },
+                Member { name: "IdpIdentifiers", shape: 360, required: false },
+                Member { name: "AcrMapping", shape: 13, required: false },
+                Member { name: "LastModifiedDate", shape: 203, required: false },
+                Member { name: "CreationDate", shape: 203, required: false },
             ],
         },
     },
@@ -6038,121 +2743,52 @@ pub static SHAPES: &[Shape] = &[
             min: None,
             max: None,
             pattern: None,
-            values: &[
-                "SAML",
-                "Facebook",
-                "Google",
-                "LoginWithAmazon",
-                "SignInWithApple",
-                "OIDC",
-            ],
+            values: &["SAML", "Facebook", "Google", "LoginWithAmazon", "SignInWithApple", "OIDC"],
         },
     },
     Shape {
         name: "IdpIdentifierType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(40),
-            pattern: Some(24),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(40), pattern: Some(24), values: &[] },
     },
     Shape {
         name: "IdpIdentifiersListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 359,
-            min: Some(0),
-            max: Some(50),
-        },
+        kind: Kind::List { member: 359, min: Some(0), max: Some(50) },
     },
-    Shape {
-        name: "ImageFileType",
-        sensitive: false,
-        kind: Kind::Blob {
-            min: Some(0),
-            max: Some(131072),
-        },
-    },
+    Shape { name: "ImageFileType", sensitive: false, kind: Kind::Blob { min: Some(0), max: Some(131072) } },
     Shape {
         name: "ImageUrlType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &[] },
     },
     Shape {
         name: "InboundFederationLambdaType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "LambdaArn",
-                    shape: 86,
-                    required: true,
-                },
-                Member {
-                    name: "LambdaVersion",
-                    shape: 364,
-                    required: true,
-                },
+                Member { name: "LambdaVersion", shape: 364, required: true },
+                Member { name: "LambdaArn", shape: 86, required: true },
             ],
         },
     },
     Shape {
         name: "InboundFederationLambdaVersionType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["V1_0"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["V1_0"] },
     },
     Shape {
         name: "InitiateAuthRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AnalyticsMetadata",
-                    shape: 85,
-                    required: false,
-                },
-                Member {
-                    name: "AuthFlow",
-                    shape: 108,
-                    required: true,
-                },
-                Member {
-                    name: "AuthParameters",
-                    shape: 109,
-                    required: false,
-                },
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "ClientMetadata",
-                    shape: 139,
-                    required: false,
-                },
-                Member {
-                    name: "Session",
-                    shape: 556,
-                    required: false,
-                },
-                Member {
-                    name: "UserContextData",
-                    shape: 663,
-                    required: false,
-                },
+                Member { name: "AuthFlow", shape: 108, required: true },
+                Member { name: "AuthParameters", shape: 109, required: false },
+                Member { name: "ClientMetadata", shape: 139, required: false },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "AnalyticsMetadata", shape: 85, required: false },
+                Member { name: "UserContextData", shape: 663, required: false },
+                Member { name: "Session", shape: 556, required: false },
             ],
         },
     },
@@ -6161,31 +2797,11 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AuthenticationResult",
-                    shape: 111,
-                    required: false,
-                },
-                Member {
-                    name: "AvailableChallenges",
-                    shape: 112,
-                    required: false,
-                },
-                Member {
-                    name: "ChallengeName",
-                    shape: 129,
-                    required: false,
-                },
-                Member {
-                    name: "ChallengeParameters",
-                    shape: 130,
-                    required: false,
-                },
-                Member {
-                    name: "Session",
-                    shape: 556,
-                    required: false,
-                },
+                Member { name: "ChallengeName", shape: 129, required: false },
+                Member { name: "Session", shape: 556, required: false },
+                Member { name: "ChallengeParameters", shape: 130, required: false },
+                Member { name: "AuthenticationResult", shape: 111, required: false },
+                Member { name: "AvailableChallenges", shape: 112, required: false },
             ],
         },
     },
@@ -6194,212 +2810,99 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "RestoreTimestamp",
-                    shape: 203,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "RestoreTimestamp", shape: 203, required: true },
             ],
         },
     },
     Shape {
         name: "InitiatePointInTimeRecoveryResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Restoration",
-                shape: 516,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Restoration", shape: 516, required: false }] },
     },
-    Shape {
-        name: "IntegerType",
-        sensitive: false,
-        kind: Kind::Integer {
-            min: None,
-            max: None,
-            long: false,
-        },
-    },
+    Shape { name: "IntegerType", sensitive: false, kind: Kind::Integer { min: None, max: None, long: false } },
     Shape {
         name: "InternalErrorException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "InternalServerException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "InvalidEmailRoleAccessPolicyException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "InvalidLambdaResponseException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "InvalidOAuthFlowException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "InvalidParameterException",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "message",
-                    shape: 448,
-                    required: false,
-                },
-                Member {
-                    name: "reasonCode",
-                    shape: 376,
-                    required: false,
-                },
+                Member { name: "message", shape: 448, required: false },
+                Member { name: "reasonCode", shape: 376, required: false },
             ],
         },
     },
     Shape {
         name: "InvalidParameterExceptionReasonCodeType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &[] },
     },
     Shape {
         name: "InvalidPasswordException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "InvalidSmsRoleAccessPolicyException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "InvalidSmsRoleTrustRelationshipException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "InvalidUserPoolConfigurationException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "IssuedTokenTypeIdentifierType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["ACCESS_TOKEN", "ID_TOKEN"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["ACCESS_TOKEN", "ID_TOKEN"] },
     },
     Shape {
         name: "IssuerConfigurationType",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Type",
-                shape: 383,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Type", shape: 383, required: false }] },
     },
     Shape {
         name: "IssuerType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["ORIGINAL", "UPDATED"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["ORIGINAL", "UPDATED"] },
     },
     Shape {
         name: "KeyConfigurationType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "KeyType",
-                    shape: 286,
-                    required: false,
-                },
-                Member {
-                    name: "KmsKeyArn",
-                    shape: 285,
-                    required: false,
-                },
+                Member { name: "KeyType", shape: 286, required: false },
+                Member { name: "KmsKeyArn", shape: 285, required: false },
             ],
         },
     },
@@ -6408,196 +2911,78 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CreateAuthChallenge",
-                    shape: 86,
-                    required: false,
-                },
-                Member {
-                    name: "CustomEmailSender",
-                    shape: 199,
-                    required: false,
-                },
-                Member {
-                    name: "CustomMessage",
-                    shape: 86,
-                    required: false,
-                },
-                Member {
-                    name: "CustomSMSSender",
-                    shape: 201,
-                    required: false,
-                },
-                Member {
-                    name: "DefineAuthChallenge",
-                    shape: 86,
-                    required: false,
-                },
-                Member {
-                    name: "InboundFederation",
-                    shape: 363,
-                    required: false,
-                },
-                Member {
-                    name: "KMSKeyID",
-                    shape: 86,
-                    required: false,
-                },
-                Member {
-                    name: "PostAuthentication",
-                    shape: 86,
-                    required: false,
-                },
-                Member {
-                    name: "PostConfirmation",
-                    shape: 86,
-                    required: false,
-                },
-                Member {
-                    name: "PreAuthentication",
-                    shape: 86,
-                    required: false,
-                },
-                Member {
-                    name: "PreSignUp",
-                    shape: 86,
-                    required: false,
-                },
-                Member {
-                    name: "PreTokenGeneration",
-                    shape: 86,
-                    required: false,
-                },
-                Member {
-                    name: "PreTokenGenerationConfig",
-                    shape: 472,
-                    required: false,
-                },
-                Member {
-                    name: "UserMigration",
-                    shape: 86,
-                    required: false,
-                },
-                Member {
-                    name: "VerifyAuthChallengeResponse",
-                    shape: 86,
-                    required: false,
-                },
+                Member { name: "PreSignUp", shape: 86, required: false },
+                Member { name: "CustomMessage", shape: 86, required: false },
+                Member { name: "PostConfirmation", shape: 86, required: false },
+                Member { name: "PreAuthentication", shape: 86, required: false },
+                Member { name: "PostAuthentication", shape: 86, required: false },
+                Member { name: "DefineAuthChallenge", shape: 86, required: false },
+                Member { name: "CreateAuthChallenge", shape: 86, required: false },
+                Member { name: "VerifyAuthChallengeResponse", shape: 86, required: false },
+                Member { name: "PreTokenGeneration", shape: 86, required: false },
+                Member { name: "UserMigration", shape: 86, required: false },
+                Member { name: "PreTokenGenerationConfig", shape: 472, required: false },
+                Member { name: "CustomSMSSender", shape: 201, required: false },
+                Member { name: "CustomEmailSender", shape: 199, required: false },
+                Member { name: "KMSKeyID", shape: 86, required: false },
+                Member { name: "InboundFederation", shape: 363, required: false },
             ],
         },
     },
     Shape {
         name: "LanguageIdType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: Some(25),
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: None, pattern: Some(25), values: &[] },
     },
     Shape {
         name: "LimitClass",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["API_CATEGORY"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["API_CATEGORY"] },
     },
     Shape {
         name: "LimitDefinitionType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Attributes",
-                    shape: 597,
-                    required: true,
-                },
-                Member {
-                    name: "LimitClass",
-                    shape: 387,
-                    required: true,
-                },
+                Member { name: "LimitClass", shape: 387, required: true },
+                Member { name: "Attributes", shape: 597, required: true },
             ],
         },
     },
     Shape {
         name: "LimitExceededException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "LimitType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "FreeLimitValue",
-                    shape: 369,
-                    required: true,
-                },
-                Member {
-                    name: "LimitDefinition",
-                    shape: 388,
-                    required: true,
-                },
-                Member {
-                    name: "ProvisionedLimitValue",
-                    shape: 369,
-                    required: true,
-                },
+                Member { name: "LimitDefinition", shape: 388, required: true },
+                Member { name: "ProvisionedLimitValue", shape: 369, required: true },
+                Member { name: "FreeLimitValue", shape: 369, required: true },
             ],
         },
     },
     Shape {
         name: "LinkUrlType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(1024),
-            pattern: Some(26),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(1024), pattern: Some(26), values: &[] },
     },
     Shape {
         name: "LinksType",
         sensitive: false,
-        kind: Kind::Map {
-            key: 386,
-            value: 391,
-            min: Some(1),
-            max: Some(13),
-        },
+        kind: Kind::Map { key: 386, value: 391, min: Some(1), max: Some(13) },
     },
     Shape {
         name: "ListCIMDPoliciesRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "MaxResults",
-                    shape: 469,
-                    required: false,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 461,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "NextToken", shape: 461, required: false },
+                Member { name: "MaxResults", shape: 469, required: false },
             ],
         },
     },
@@ -6606,16 +2991,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CIMDPolicies",
-                    shape: 118,
-                    required: true,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 461,
-                    required: false,
-                },
+                Member { name: "NextToken", shape: 461, required: false },
+                Member { name: "CIMDPolicies", shape: 118, required: true },
             ],
         },
     },
@@ -6624,26 +3001,10 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CIMDPolicyId",
-                    shape: 116,
-                    required: true,
-                },
-                Member {
-                    name: "MaxResults",
-                    shape: 469,
-                    required: false,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 461,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "CIMDPolicyId", shape: 116, required: true },
+                Member { name: "NextToken", shape: 461, required: false },
+                Member { name: "MaxResults", shape: 469, required: false },
             ],
         },
     },
@@ -6652,16 +3013,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientMetadataURLs",
-                    shape: 140,
-                    required: true,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 461,
-                    required: false,
-                },
+                Member { name: "NextToken", shape: 461, required: false },
+                Member { name: "ClientMetadataURLs", shape: 140, required: true },
             ],
         },
     },
@@ -6670,21 +3023,9 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 615,
-                    required: true,
-                },
-                Member {
-                    name: "Limit",
-                    shape: 484,
-                    required: false,
-                },
-                Member {
-                    name: "PaginationToken",
-                    shape: 543,
-                    required: false,
-                },
+                Member { name: "AccessToken", shape: 615, required: true },
+                Member { name: "Limit", shape: 484, required: false },
+                Member { name: "PaginationToken", shape: 543, required: false },
             ],
         },
     },
@@ -6693,16 +3034,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Devices",
-                    shape: 259,
-                    required: false,
-                },
-                Member {
-                    name: "PaginationToken",
-                    shape: 543,
-                    required: false,
-                },
+                Member { name: "Devices", shape: 259, required: false },
+                Member { name: "PaginationToken", shape: 543, required: false },
             ],
         },
     },
@@ -6711,21 +3044,9 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Limit",
-                    shape: 484,
-                    required: false,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 460,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Limit", shape: 484, required: false },
+                Member { name: "NextToken", shape: 460, required: false },
             ],
         },
     },
@@ -6734,16 +3055,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Groups",
-                    shape: 349,
-                    required: false,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 460,
-                    required: false,
-                },
+                Member { name: "Groups", shape: 349, required: false },
+                Member { name: "NextToken", shape: 460, required: false },
             ],
         },
     },
@@ -6752,21 +3065,9 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "MaxResults",
-                    shape: 406,
-                    required: false,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 461,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "MaxResults", shape: 406, required: false },
+                Member { name: "NextToken", shape: 461, required: false },
             ],
         },
     },
@@ -6775,48 +3076,20 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "NextToken",
-                    shape: 461,
-                    required: false,
-                },
-                Member {
-                    name: "Providers",
-                    shape: 482,
-                    required: true,
-                },
+                Member { name: "Providers", shape: 482, required: true },
+                Member { name: "NextToken", shape: 461, required: false },
             ],
         },
     },
-    Shape {
-        name: "ListOfStringTypes",
-        sensitive: false,
-        kind: Kind::List {
-            member: 598,
-            min: None,
-            max: None,
-        },
-    },
+    Shape { name: "ListOfStringTypes", sensitive: false, kind: Kind::List { member: 598, min: None, max: None } },
     Shape {
         name: "ListPointInTimeRecoveriesRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "MaxResults",
-                    shape: 469,
-                    required: false,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 461,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "NextToken", shape: 461, required: false },
+                Member { name: "MaxResults", shape: 469, required: false },
             ],
         },
     },
@@ -6825,57 +3098,29 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "NextToken",
-                    shape: 461,
-                    required: false,
-                },
-                Member {
-                    name: "Restorations",
-                    shape: 515,
-                    required: false,
-                },
+                Member { name: "Restorations", shape: 515, required: false },
+                Member { name: "NextToken", shape: 461, required: false },
             ],
         },
     },
     Shape {
         name: "ListProvidersLimitType",
         sensitive: false,
-        kind: Kind::Integer {
-            min: Some(0),
-            max: Some(60),
-            long: false,
-        },
+        kind: Kind::Integer { min: Some(0), max: Some(60), long: false },
     },
     Shape {
         name: "ListResourceServersLimitType",
         sensitive: false,
-        kind: Kind::Integer {
-            min: Some(1),
-            max: Some(50),
-            long: false,
-        },
+        kind: Kind::Integer { min: Some(1), max: Some(50), long: false },
     },
     Shape {
         name: "ListResourceServersRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "MaxResults",
-                    shape: 407,
-                    required: false,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 461,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "MaxResults", shape: 407, required: false },
+                Member { name: "NextToken", shape: 461, required: false },
             ],
         },
     },
@@ -6884,88 +3129,44 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "NextToken",
-                    shape: 461,
-                    required: false,
-                },
-                Member {
-                    name: "ResourceServers",
-                    shape: 511,
-                    required: true,
-                },
+                Member { name: "ResourceServers", shape: 511, required: true },
+                Member { name: "NextToken", shape: 461, required: false },
             ],
         },
     },
     Shape {
         name: "ListTagsForResourceRequest",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "ResourceArn",
-                shape: 86,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "ResourceArn", shape: 86, required: true }] },
     },
     Shape {
         name: "ListTagsForResourceResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Tags",
-                shape: 690,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Tags", shape: 690, required: false }] },
     },
     Shape {
         name: "ListTermsRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "MaxResults",
-                    shape: 413,
-                    required: false,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "MaxResults", shape: 413, required: false },
+                Member { name: "NextToken", shape: 598, required: false },
             ],
         },
     },
     Shape {
         name: "ListTermsRequestMaxResultsInteger",
         sensitive: false,
-        kind: Kind::Integer {
-            min: Some(1),
-            max: Some(60),
-            long: false,
-        },
+        kind: Kind::Integer { min: Some(1), max: Some(60), long: false },
     },
     Shape {
         name: "ListTermsResponse",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "NextToken",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "Terms",
-                    shape: 605,
-                    required: true,
-                },
+                Member { name: "Terms", shape: 605, required: true },
+                Member { name: "NextToken", shape: 598, required: false },
             ],
         },
     },
@@ -6974,21 +3175,9 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "MaxResults",
-                    shape: 469,
-                    required: true,
-                },
-                Member {
-                    name: "PaginationToken",
-                    shape: 461,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "MaxResults", shape: 469, required: true },
+                Member { name: "PaginationToken", shape: 461, required: false },
             ],
         },
     },
@@ -6997,16 +3186,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "PaginationToken",
-                    shape: 461,
-                    required: false,
-                },
-                Member {
-                    name: "UserImportJobs",
-                    shape: 670,
-                    required: false,
-                },
+                Member { name: "UserImportJobs", shape: 670, required: false },
+                Member { name: "PaginationToken", shape: 461, required: false },
             ],
         },
     },
@@ -7015,21 +3196,9 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 460,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "NextToken", shape: 460, required: false },
             ],
         },
     },
@@ -7038,16 +3207,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientSecrets",
-                    shape: 147,
-                    required: false,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 460,
-                    required: false,
-                },
+                Member { name: "ClientSecrets", shape: 147, required: false },
+                Member { name: "NextToken", shape: 460, required: false },
             ],
         },
     },
@@ -7056,26 +3217,10 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientType",
-                    shape: 151,
-                    required: false,
-                },
-                Member {
-                    name: "MaxResults",
-                    shape: 483,
-                    required: false,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 460,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "MaxResults", shape: 483, required: false },
+                Member { name: "NextToken", shape: 460, required: false },
+                Member { name: "ClientType", shape: 151, required: false },
             ],
         },
     },
@@ -7084,16 +3229,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "NextToken",
-                    shape: 460,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolClients",
-                    shape: 678,
-                    required: false,
-                },
+                Member { name: "UserPoolClients", shape: 678, required: false },
+                Member { name: "NextToken", shape: 460, required: false },
             ],
         },
     },
@@ -7102,16 +3239,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "NextToken",
-                    shape: 461,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "NextToken", shape: 461, required: false },
             ],
         },
     },
@@ -7120,16 +3249,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "NextToken",
-                    shape: 461,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolReplicas",
-                    shape: 686,
-                    required: false,
-                },
+                Member { name: "UserPoolReplicas", shape: 686, required: false },
+                Member { name: "NextToken", shape: 461, required: false },
             ],
         },
     },
@@ -7138,16 +3259,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "MaxResults",
-                    shape: 469,
-                    required: true,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 461,
-                    required: false,
-                },
+                Member { name: "NextToken", shape: 461, required: false },
+                Member { name: "MaxResults", shape: 469, required: true },
             ],
         },
     },
@@ -7156,16 +3269,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "NextToken",
-                    shape: 461,
-                    required: false,
-                },
-                Member {
-                    name: "UserPools",
-                    shape: 682,
-                    required: false,
-                },
+                Member { name: "UserPools", shape: 682, required: false },
+                Member { name: "NextToken", shape: 461, required: false },
             ],
         },
     },
@@ -7174,16 +3279,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 615,
-                    required: true,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 460,
-                    required: false,
-                },
+                Member { name: "AccessToken", shape: 615, required: true },
+                Member { name: "NextToken", shape: 460, required: false },
             ],
         },
     },
@@ -7192,16 +3289,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "NextToken",
-                    shape: 460,
-                    required: false,
-                },
-                Member {
-                    name: "Sessions",
-                    shape: 558,
-                    required: false,
-                },
+                Member { name: "Sessions", shape: 558, required: false },
+                Member { name: "NextToken", shape: 460, required: false },
             ],
         },
     },
@@ -7210,26 +3299,10 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "GroupName",
-                    shape: 350,
-                    required: true,
-                },
-                Member {
-                    name: "Limit",
-                    shape: 484,
-                    required: false,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 460,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "GroupName", shape: 350, required: true },
+                Member { name: "Limit", shape: 484, required: false },
+                Member { name: "NextToken", shape: 460, required: false },
             ],
         },
     },
@@ -7238,16 +3311,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "NextToken",
-                    shape: 460,
-                    required: false,
-                },
-                Member {
-                    name: "Users",
-                    shape: 703,
-                    required: false,
-                },
+                Member { name: "Users", shape: 703, required: false },
+                Member { name: "NextToken", shape: 460, required: false },
             ],
         },
     },
@@ -7256,31 +3321,11 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AttributesToGet",
-                    shape: 544,
-                    required: false,
-                },
-                Member {
-                    name: "Filter",
-                    shape: 664,
-                    required: false,
-                },
-                Member {
-                    name: "Limit",
-                    shape: 484,
-                    required: false,
-                },
-                Member {
-                    name: "PaginationToken",
-                    shape: 543,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "AttributesToGet", shape: 544, required: false },
+                Member { name: "Limit", shape: 484, required: false },
+                Member { name: "PaginationToken", shape: 543, required: false },
+                Member { name: "Filter", shape: 664, required: false },
             ],
         },
     },
@@ -7289,16 +3334,8 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "PaginationToken",
-                    shape: 543,
-                    required: false,
-                },
-                Member {
-                    name: "Users",
-                    shape: 703,
-                    required: false,
-                },
+                Member { name: "Users", shape: 703, required: false },
+                Member { name: "PaginationToken", shape: 543, required: false },
             ],
         },
     },
@@ -7307,21 +3344,9 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 615,
-                    required: true,
-                },
-                Member {
-                    name: "MaxResults",
-                    shape: 722,
-                    required: false,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 460,
-                    required: false,
-                },
+                Member { name: "AccessToken", shape: 615, required: true },
+                Member { name: "NextToken", shape: 460, required: false },
+                Member { name: "MaxResults", shape: 722, required: false },
             ],
         },
     },
@@ -7330,58 +3355,26 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Credentials",
-                    shape: 720,
-                    required: true,
-                },
-                Member {
-                    name: "NextToken",
-                    shape: 460,
-                    required: false,
-                },
+                Member { name: "Credentials", shape: 720, required: true },
+                Member { name: "NextToken", shape: 460, required: false },
             ],
         },
     },
     Shape {
         name: "LogConfigurationListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 434,
-            min: Some(0),
-            max: Some(2),
-        },
+        kind: Kind::List { member: 434, min: Some(0), max: Some(2) },
     },
     Shape {
         name: "LogConfigurationType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CloudWatchLogsConfiguration",
-                    shape: 152,
-                    required: false,
-                },
-                Member {
-                    name: "EventSource",
-                    shape: 295,
-                    required: true,
-                },
-                Member {
-                    name: "FirehoseConfiguration",
-                    shape: 304,
-                    required: false,
-                },
-                Member {
-                    name: "LogLevel",
-                    shape: 436,
-                    required: true,
-                },
-                Member {
-                    name: "S3Configuration",
-                    shape: 534,
-                    required: false,
-                },
+                Member { name: "LogLevel", shape: 436, required: true },
+                Member { name: "EventSource", shape: 295, required: true },
+                Member { name: "CloudWatchLogsConfiguration", shape: 152, required: false },
+                Member { name: "S3Configuration", shape: 534, required: false },
+                Member { name: "FirehoseConfiguration", shape: 304, required: false },
             ],
         },
     },
@@ -7390,275 +3383,120 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "LogConfigurations",
-                    shape: 433,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "LogConfigurations", shape: 433, required: true },
             ],
         },
     },
     Shape {
         name: "LogLevel",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["ERROR", "INFO"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["ERROR", "INFO"] },
     },
     Shape {
         name: "LogoutURLsListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 488,
-            min: Some(0),
-            max: Some(100),
-        },
+        kind: Kind::List { member: 488, min: Some(0), max: Some(100) },
     },
-    Shape {
-        name: "LongType",
-        sensitive: false,
-        kind: Kind::Integer {
-            min: None,
-            max: None,
-            long: true,
-        },
-    },
+    Shape { name: "LongType", sensitive: false, kind: Kind::Integer { min: None, max: None, long: true } },
     Shape {
         name: "MFAMethodNotFoundException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
-    Shape {
-        name: "MFAOptionListType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 441,
-            min: None,
-            max: None,
-        },
-    },
+    Shape { name: "MFAOptionListType", sensitive: false, kind: Kind::List { member: 441, min: None, max: None } },
     Shape {
         name: "MFAOptionType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AttributeName",
-                    shape: 99,
-                    required: false,
-                },
-                Member {
-                    name: "DeliveryMedium",
-                    shape: 228,
-                    required: false,
-                },
+                Member { name: "DeliveryMedium", shape: 228, required: false },
+                Member { name: "AttributeName", shape: 99, required: false },
             ],
         },
     },
     Shape {
         name: "ManagedLoginBrandingExistsException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "ManagedLoginBrandingIdType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: Some(27),
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: None, pattern: Some(27), values: &[] },
     },
     Shape {
         name: "ManagedLoginBrandingType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Assets",
-                    shape: 90,
-                    required: false,
-                },
-                Member {
-                    name: "CreationDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "LastModifiedDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "ManagedLoginBrandingId",
-                    shape: 443,
-                    required: false,
-                },
-                Member {
-                    name: "Settings",
-                    shape: 264,
-                    required: false,
-                },
-                Member {
-                    name: "UseCognitoProvidedValues",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: false,
-                },
+                Member { name: "ManagedLoginBrandingId", shape: 443, required: false },
+                Member { name: "UserPoolId", shape: 681, required: false },
+                Member { name: "UseCognitoProvidedValues", shape: 114, required: false },
+                Member { name: "Settings", shape: 264, required: false },
+                Member { name: "Assets", shape: 90, required: false },
+                Member { name: "CreationDate", shape: 203, required: false },
+                Member { name: "LastModifiedDate", shape: 203, required: false },
             ],
         },
     },
     Shape {
         name: "MaxSessionsPerUserType",
         sensitive: false,
-        kind: Kind::Integer {
-            min: Some(1),
-            max: Some(100),
-            long: false,
-        },
+        kind: Kind::Integer { min: Some(1), max: Some(100), long: false },
     },
     Shape {
         name: "MessageActionType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["RESEND", "SUPPRESS"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["RESEND", "SUPPRESS"] },
     },
     Shape {
         name: "MessageTemplateType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "EmailMessage",
-                    shape: 272,
-                    required: false,
-                },
-                Member {
-                    name: "EmailSubject",
-                    shape: 283,
-                    required: false,
-                },
-                Member {
-                    name: "SMSMessage",
-                    shape: 580,
-                    required: false,
-                },
+                Member { name: "SMSMessage", shape: 580, required: false },
+                Member { name: "EmailMessage", shape: 272, required: false },
+                Member { name: "EmailSubject", shape: 283, required: false },
             ],
         },
     },
     Shape {
         name: "MessageType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &[] },
     },
     Shape {
         name: "MetadataURLType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(12),
-            max: Some(256),
-            pattern: Some(28),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(12), max: Some(256), pattern: Some(28), values: &[] },
     },
     Shape {
         name: "NewDeviceMetadataType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "DeviceGroupKey",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "DeviceKey",
-                    shape: 258,
-                    required: false,
-                },
+                Member { name: "DeviceKey", shape: 258, required: false },
+                Member { name: "DeviceGroupKey", shape: 598, required: false },
             ],
         },
     },
     Shape {
         name: "NotAuthorizedException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "NotifyConfigurationType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "BlockEmail",
-                    shape: 453,
-                    required: false,
-                },
-                Member {
-                    name: "From",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "MfaEmail",
-                    shape: 453,
-                    required: false,
-                },
-                Member {
-                    name: "NoActionEmail",
-                    shape: 453,
-                    required: false,
-                },
-                Member {
-                    name: "ReplyTo",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "SourceArn",
-                    shape: 86,
-                    required: true,
-                },
+                Member { name: "From", shape: 598, required: false },
+                Member { name: "ReplyTo", shape: 598, required: false },
+                Member { name: "SourceArn", shape: 86, required: true },
+                Member { name: "BlockEmail", shape: 453, required: false },
+                Member { name: "NoActionEmail", shape: 453, required: false },
+                Member { name: "MfaEmail", shape: 453, required: false },
             ],
         },
     },
@@ -7667,21 +3505,9 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "HtmlBody",
-                    shape: 277,
-                    required: false,
-                },
-                Member {
-                    name: "Subject",
-                    shape: 278,
-                    required: true,
-                },
-                Member {
-                    name: "TextBody",
-                    shape: 277,
-                    required: false,
-                },
+                Member { name: "Subject", shape: 278, required: true },
+                Member { name: "HtmlBody", shape: 277, required: false },
+                Member { name: "TextBody", shape: 277, required: false },
             ],
         },
     },
@@ -7690,88 +3516,41 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "MaxValue",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "MinValue",
-                    shape: 598,
-                    required: false,
-                },
+                Member { name: "MinValue", shape: 598, required: false },
+                Member { name: "MaxValue", shape: 598, required: false },
             ],
         },
     },
     Shape {
         name: "OAuthFlowType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["code", "implicit", "client_credentials"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["code", "implicit", "client_credentials"] },
     },
-    Shape {
-        name: "OAuthFlowsType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 455,
-            min: Some(0),
-            max: Some(3),
-        },
-    },
+    Shape { name: "OAuthFlowsType", sensitive: false, kind: Kind::List { member: 455, min: Some(0), max: Some(3) } },
     Shape {
         name: "OAuthTokenTypeType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["Bearer", "N_A"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["Bearer", "N_A"] },
     },
     Shape {
         name: "OperationNotEnabledException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "OptionalArnType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(0),
-            max: Some(2048),
-            pattern: Some(29),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(0), max: Some(2048), pattern: Some(29), values: &[] },
     },
     Shape {
         name: "PaginationKey",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(131072),
-            pattern: Some(11),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(131072), pattern: Some(11), values: &[] },
     },
     Shape {
         name: "PaginationKeyType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: None,
-            pattern: Some(11),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: None, pattern: Some(11), values: &[] },
     },
     Shape {
         name: "PasswordHashingAlgorithmType",
@@ -7786,298 +3565,133 @@ pub static SHAPES: &[Shape] = &[
     Shape {
         name: "PasswordHistoryPolicyViolationException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "PasswordHistorySizeType",
         sensitive: false,
-        kind: Kind::Integer {
-            min: Some(0),
-            max: Some(24),
-            long: false,
-        },
+        kind: Kind::Integer { min: Some(0), max: Some(24), long: false },
     },
     Shape {
         name: "PasswordPolicyMinLengthType",
         sensitive: false,
-        kind: Kind::Integer {
-            min: Some(6),
-            max: Some(99),
-            long: false,
-        },
+        kind: Kind::Integer { min: Some(6), max: Some(99), long: false },
     },
     Shape {
         name: "PasswordPolicyType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "MinimumLength",
-                    shape: 465,
-                    required: false,
-                },
-                Member {
-                    name: "PasswordHistorySize",
-                    shape: 464,
-                    required: false,
-                },
-                Member {
-                    name: "RequireLowercase",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "RequireNumbers",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "RequireSymbols",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "RequireUppercase",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "TemporaryPasswordValidityDays",
-                    shape: 604,
-                    required: false,
-                },
+                Member { name: "MinimumLength", shape: 465, required: false },
+                Member { name: "RequireUppercase", shape: 114, required: false },
+                Member { name: "RequireLowercase", shape: 114, required: false },
+                Member { name: "RequireNumbers", shape: 114, required: false },
+                Member { name: "RequireSymbols", shape: 114, required: false },
+                Member { name: "PasswordHistorySize", shape: 464, required: false },
+                Member { name: "TemporaryPasswordValidityDays", shape: 604, required: false },
             ],
         },
     },
     Shape {
         name: "PasswordResetRequiredException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "PasswordType",
         sensitive: true,
-        kind: Kind::String {
-            min: None,
-            max: Some(256),
-            pattern: Some(11),
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: Some(256), pattern: Some(11), values: &[] },
     },
     Shape {
         name: "PoolQueryLimitType",
         sensitive: false,
-        kind: Kind::Integer {
-            min: Some(1),
-            max: Some(60),
-            long: false,
-        },
+        kind: Kind::Integer { min: Some(1), max: Some(60), long: false },
     },
     Shape {
         name: "PreSignedUrlType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(0),
-            max: Some(2048),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: Some(0), max: Some(2048), pattern: None, values: &[] },
     },
     Shape {
         name: "PreTokenGenerationLambdaVersionType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["V1_0", "V2_0", "V3_0"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["V1_0", "V2_0", "V3_0"] },
     },
     Shape {
         name: "PreTokenGenerationVersionConfigType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "LambdaArn",
-                    shape: 86,
-                    required: true,
-                },
-                Member {
-                    name: "LambdaVersion",
-                    shape: 471,
-                    required: true,
-                },
+                Member { name: "LambdaVersion", shape: 471, required: true },
+                Member { name: "LambdaArn", shape: 86, required: true },
             ],
         },
     },
-    Shape {
-        name: "PrecedenceType",
-        sensitive: false,
-        kind: Kind::Integer {
-            min: Some(0),
-            max: None,
-            long: false,
-        },
-    },
+    Shape { name: "PrecedenceType", sensitive: false, kind: Kind::Integer { min: Some(0), max: None, long: false } },
     Shape {
         name: "PreconditionNotMetException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "PreventUserExistenceErrorTypes",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["LEGACY", "ENABLED"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["LEGACY", "ENABLED"] },
     },
-    Shape {
-        name: "PriorityType",
-        sensitive: false,
-        kind: Kind::Integer {
-            min: Some(1),
-            max: Some(2),
-            long: false,
-        },
-    },
+    Shape { name: "PriorityType", sensitive: false, kind: Kind::Integer { min: Some(1), max: Some(2), long: false } },
     Shape {
         name: "ProviderDescription",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CreationDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "LastModifiedDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "ProviderName",
-                    shape: 479,
-                    required: false,
-                },
-                Member {
-                    name: "ProviderType",
-                    shape: 358,
-                    required: false,
-                },
+                Member { name: "ProviderName", shape: 479, required: false },
+                Member { name: "ProviderType", shape: 358, required: false },
+                Member { name: "LastModifiedDate", shape: 203, required: false },
+                Member { name: "CreationDate", shape: 203, required: false },
             ],
         },
     },
     Shape {
         name: "ProviderDetailsType",
         sensitive: false,
-        kind: Kind::Map {
-            key: 598,
-            value: 598,
-            min: None,
-            max: None,
-        },
+        kind: Kind::Map { key: 598, value: 598, min: None, max: None },
     },
     Shape {
         name: "ProviderNameType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(32),
-            pattern: Some(6),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(32), pattern: Some(6), values: &[] },
     },
     Shape {
         name: "ProviderNameTypeV2",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(32),
-            pattern: Some(30),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(32), pattern: Some(30), values: &[] },
     },
     Shape {
         name: "ProviderUserIdentifierType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ProviderAttributeName",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "ProviderAttributeValue",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "ProviderName",
-                    shape: 479,
-                    required: false,
-                },
+                Member { name: "ProviderName", shape: 479, required: false },
+                Member { name: "ProviderAttributeName", shape: 598, required: false },
+                Member { name: "ProviderAttributeValue", shape: 598, required: false },
             ],
         },
     },
     Shape {
         name: "ProvidersListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 477,
-            min: Some(0),
-            max: Some(50),
-        },
+        kind: Kind::List { member: 477, min: Some(0), max: Some(50) },
     },
-    Shape {
-        name: "QueryLimit",
-        sensitive: false,
-        kind: Kind::Integer {
-            min: Some(1),
-            max: Some(60),
-            long: false,
-        },
-    },
+    Shape { name: "QueryLimit", sensitive: false, kind: Kind::Integer { min: Some(1), max: Some(60), long: false } },
     Shape {
         name: "QueryLimitType",
         sensitive: false,
-        kind: Kind::Integer {
-            min: Some(0),
-            max: Some(60),
-            long: false,
-        },
+        kind: Kind::Integer { min: Some(0), max: Some(60), long: false },
     },
     Shape {
         name: "RecoveryMechanismsType",
         sensitive: false,
-        kind: Kind::List {
-            member: 487,
-            min: Some(1),
-            max: Some(2),
-        },
+        kind: Kind::List { member: 487, min: Some(1), max: Some(2) },
     },
     Shape {
         name: "RecoveryOptionNameType",
@@ -8094,115 +3708,56 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Name",
-                    shape: 486,
-                    required: true,
-                },
-                Member {
-                    name: "Priority",
-                    shape: 476,
-                    required: true,
-                },
+                Member { name: "Priority", shape: 476, required: true },
+                Member { name: "Name", shape: 486, required: true },
             ],
         },
     },
     Shape {
         name: "RedirectUrlType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(1024),
-            pattern: Some(12),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(1024), pattern: Some(12), values: &[] },
     },
     Shape {
         name: "RefreshTokenReuseException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "RefreshTokenRotationType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Feature",
-                    shape: 301,
-                    required: true,
-                },
-                Member {
-                    name: "RetryGracePeriodSeconds",
-                    shape: 521,
-                    required: false,
-                },
+                Member { name: "Feature", shape: 301, required: true },
+                Member { name: "RetryGracePeriodSeconds", shape: 521, required: false },
             ],
         },
     },
     Shape {
         name: "RefreshTokenValidityType",
         sensitive: false,
-        kind: Kind::Integer {
-            min: Some(0),
-            max: Some(315360000),
-            long: false,
-        },
+        kind: Kind::Integer { min: Some(0), max: Some(315360000), long: false },
     },
     Shape {
         name: "RegionCodeType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(5),
-            max: Some(32),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: Some(5), max: Some(32), pattern: None, values: &[] },
     },
     Shape {
         name: "RegionNameType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(5),
-            max: Some(32),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: Some(5), max: Some(32), pattern: None, values: &[] },
     },
     Shape {
         name: "RelyingPartyIdType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(127),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(127), pattern: None, values: &[] },
     },
-    Shape {
-        name: "ReplicaRegionsType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 598,
-            min: None,
-            max: None,
-        },
-    },
+    Shape { name: "ReplicaRegionsType", sensitive: false, kind: Kind::List { member: 598, min: None, max: None } },
     Shape {
         name: "ReplicaRoleType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["PRIMARY", "SECONDARY"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["PRIMARY", "SECONDARY"] },
     },
     Shape {
         name: "ReplicaStatusType",
@@ -8219,154 +3774,68 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AnalyticsMetadata",
-                    shape: 85,
-                    required: false,
-                },
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "ClientMetadata",
-                    shape: 139,
-                    required: false,
-                },
-                Member {
-                    name: "SecretHash",
-                    shape: 546,
-                    required: false,
-                },
-                Member {
-                    name: "UserContextData",
-                    shape: 663,
-                    required: false,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "SecretHash", shape: 546, required: false },
+                Member { name: "UserContextData", shape: 663, required: false },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "AnalyticsMetadata", shape: 85, required: false },
+                Member { name: "ClientMetadata", shape: 139, required: false },
             ],
         },
     },
     Shape {
         name: "ResendConfirmationCodeResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "CodeDeliveryDetails",
-                shape: 154,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "CodeDeliveryDetails", shape: 154, required: false }] },
     },
     Shape {
         name: "ResourceIdType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(40),
-            pattern: Some(31),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(40), pattern: Some(31), values: &[] },
     },
-    Shape {
-        name: "ResourceListType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 503,
-            min: Some(0),
-            max: Some(1),
-        },
-    },
+    Shape { name: "ResourceListType", sensitive: false, kind: Kind::List { member: 503, min: Some(0), max: Some(1) } },
     Shape {
         name: "ResourceNotFoundException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "ResourceServerIdentifierType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(256),
-            pattern: Some(2),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(256), pattern: Some(2), values: &[] },
     },
     Shape {
         name: "ResourceServerManagedByType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["COGNITO"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["COGNITO"] },
     },
     Shape {
         name: "ResourceServerNameType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(256),
-            pattern: Some(8),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(256), pattern: Some(8), values: &[] },
     },
     Shape {
         name: "ResourceServerScopeDescriptionType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(256),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(256), pattern: None, values: &[] },
     },
     Shape {
         name: "ResourceServerScopeListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 509,
-            min: None,
-            max: Some(100),
-        },
+        kind: Kind::List { member: 509, min: None, max: Some(100) },
     },
     Shape {
         name: "ResourceServerScopeNameType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(256),
-            pattern: Some(32),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(256), pattern: Some(32), values: &[] },
     },
     Shape {
         name: "ResourceServerScopeType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ScopeDescription",
-                    shape: 506,
-                    required: true,
-                },
-                Member {
-                    name: "ScopeName",
-                    shape: 508,
-                    required: true,
-                },
+                Member { name: "ScopeName", shape: 508, required: true },
+                Member { name: "ScopeDescription", shape: 506, required: true },
             ],
         },
     },
@@ -8375,83 +3844,27 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Identifier",
-                    shape: 503,
-                    required: false,
-                },
-                Member {
-                    name: "ManagedBy",
-                    shape: 504,
-                    required: false,
-                },
-                Member {
-                    name: "Name",
-                    shape: 505,
-                    required: false,
-                },
-                Member {
-                    name: "Scopes",
-                    shape: 507,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: false,
-                },
+                Member { name: "UserPoolId", shape: 681, required: false },
+                Member { name: "Identifier", shape: 503, required: false },
+                Member { name: "Name", shape: 505, required: false },
+                Member { name: "Scopes", shape: 507, required: false },
+                Member { name: "ManagedBy", shape: 504, required: false },
             ],
         },
     },
-    Shape {
-        name: "ResourceServersListType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 510,
-            min: None,
-            max: None,
-        },
-    },
+    Shape { name: "ResourceServersListType", sensitive: false, kind: Kind::List { member: 510, min: None, max: None } },
     Shape {
         name: "RespondToAuthChallengeRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AnalyticsMetadata",
-                    shape: 85,
-                    required: false,
-                },
-                Member {
-                    name: "ChallengeName",
-                    shape: 129,
-                    required: true,
-                },
-                Member {
-                    name: "ChallengeResponses",
-                    shape: 134,
-                    required: false,
-                },
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "ClientMetadata",
-                    shape: 139,
-                    required: false,
-                },
-                Member {
-                    name: "Session",
-                    shape: 556,
-                    required: false,
-                },
-                Member {
-                    name: "UserContextData",
-                    shape: 663,
-                    required: false,
-                },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "ChallengeName", shape: 129, required: true },
+                Member { name: "Session", shape: 556, required: false },
+                Member { name: "ChallengeResponses", shape: 134, required: false },
+                Member { name: "AnalyticsMetadata", shape: 85, required: false },
+                Member { name: "UserContextData", shape: 663, required: false },
+                Member { name: "ClientMetadata", shape: 139, required: false },
             ],
         },
     },
@@ -8460,31 +3873,11 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AuthenticationResult",
-                    shape: 111,
-                    required: false,
-                },
-                Member {
-                    name: "AvailableChallenges",
-                    shape: 112,
-                    required: false,
-                },
-                Member {
-                    name: "ChallengeName",
-                    shape: 129,
-                    required: false,
-                },
-                Member {
-                    name: "ChallengeParameters",
-                    shape: 130,
-                    required: false,
-                },
-                Member {
-                    name: "Session",
-                    shape: 556,
-                    required: false,
-                },
+                Member { name: "ChallengeName", shape: 129, required: false },
+                Member { name: "Session", shape: 556, required: false },
+                Member { name: "ChallengeParameters", shape: 130, required: false },
+                Member { name: "AuthenticationResult", shape: 111, required: false },
+                Member { name: "AvailableChallenges", shape: 112, required: false },
             ],
         },
     },
@@ -8493,110 +3886,41 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "RestoreId",
-                    shape: 517,
-                    required: false,
-                },
-                Member {
-                    name: "RestoreStatus",
-                    shape: 520,
-                    required: false,
-                },
-                Member {
-                    name: "RestoreTimestamp",
-                    shape: 203,
-                    required: false,
-                },
+                Member { name: "RestoreId", shape: 517, required: false },
+                Member { name: "RestoreStatus", shape: 520, required: false },
+                Member { name: "RestoreTimestamp", shape: 203, required: false },
             ],
         },
     },
-    Shape {
-        name: "RestorationListType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 514,
-            min: None,
-            max: None,
-        },
-    },
+    Shape { name: "RestorationListType", sensitive: false, kind: Kind::List { member: 514, min: None, max: None } },
     Shape {
         name: "RestorationType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "RestoreId",
-                    shape: 517,
-                    required: false,
-                },
-                Member {
-                    name: "RestorePreview",
-                    shape: 518,
-                    required: false,
-                },
-                Member {
-                    name: "RestoreStatus",
-                    shape: 520,
-                    required: false,
-                },
-                Member {
-                    name: "RestoreTimestamp",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "TriggerTimestamp",
-                    shape: 203,
-                    required: false,
-                },
+                Member { name: "RestoreId", shape: 517, required: false },
+                Member { name: "RestoreStatus", shape: 520, required: false },
+                Member { name: "RestoreTimestamp", shape: 203, required: false },
+                Member { name: "TriggerTimestamp", shape: 203, required: false },
+                Member { name: "RestorePreview", shape: 518, required: false },
             ],
         },
     },
     Shape {
         name: "RestoreIdType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(36),
-            max: Some(36),
-            pattern: Some(33),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(36), max: Some(36), pattern: Some(33), values: &[] },
     },
-    Shape {
-        name: "RestorePreviewListType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 519,
-            min: None,
-            max: None,
-        },
-    },
+    Shape { name: "RestorePreviewListType", sensitive: false, kind: Kind::List { member: 519, min: None, max: None } },
     Shape {
         name: "RestorePreviewType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CreateCount",
-                    shape: 438,
-                    required: false,
-                },
-                Member {
-                    name: "DeleteCount",
-                    shape: 438,
-                    required: false,
-                },
-                Member {
-                    name: "Entity",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "UpdateCount",
-                    shape: 438,
-                    required: false,
-                },
+                Member { name: "Entity", shape: 598, required: false },
+                Member { name: "CreateCount", shape: 438, required: false },
+                Member { name: "UpdateCount", shape: 438, required: false },
+                Member { name: "DeleteCount", shape: 438, required: false },
             ],
         },
     },
@@ -8623,358 +3947,162 @@ pub static SHAPES: &[Shape] = &[
     Shape {
         name: "RetryGracePeriodSecondsType",
         sensitive: false,
-        kind: Kind::Integer {
-            min: Some(0),
-            max: Some(60),
-            long: false,
-        },
+        kind: Kind::Integer { min: Some(0), max: Some(60), long: false },
     },
     Shape {
         name: "RevokeAssociatedSessionsType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["NONE", "LINKED"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["NONE", "LINKED"] },
     },
     Shape {
         name: "RevokeTokenRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "ClientSecret",
-                    shape: 150,
-                    required: false,
-                },
-                Member {
-                    name: "RevokeAssociatedSessions",
-                    shape: 522,
-                    required: false,
-                },
-                Member {
-                    name: "Token",
-                    shape: 615,
-                    required: true,
-                },
+                Member { name: "Token", shape: 615, required: true },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "ClientSecret", shape: 150, required: false },
+                Member { name: "RevokeAssociatedSessions", shape: 522, required: false },
             ],
         },
     },
-    Shape {
-        name: "RevokeTokenResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "RevokeTokenResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "RevokeUserSessionRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 615,
-                    required: true,
-                },
-                Member {
-                    name: "RevokeAssociatedSessions",
-                    shape: 522,
-                    required: false,
-                },
-                Member {
-                    name: "SessionId",
-                    shape: 551,
-                    required: true,
-                },
+                Member { name: "AccessToken", shape: 615, required: true },
+                Member { name: "SessionId", shape: 551, required: true },
+                Member { name: "RevokeAssociatedSessions", shape: 522, required: false },
             ],
         },
     },
-    Shape {
-        name: "RevokeUserSessionResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "RevokeUserSessionResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "RiskConfigurationType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccountTakeoverRiskConfiguration",
-                    shape: 8,
-                    required: false,
-                },
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: false,
-                },
-                Member {
-                    name: "CompromisedCredentialsRiskConfiguration",
-                    shape: 163,
-                    required: false,
-                },
-                Member {
-                    name: "LastModifiedDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "RiskExceptionConfiguration",
-                    shape: 529,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: false,
-                },
+                Member { name: "UserPoolId", shape: 681, required: false },
+                Member { name: "ClientId", shape: 138, required: false },
+                Member { name: "CompromisedCredentialsRiskConfiguration", shape: 163, required: false },
+                Member { name: "AccountTakeoverRiskConfiguration", shape: 8, required: false },
+                Member { name: "RiskExceptionConfiguration", shape: 529, required: false },
+                Member { name: "LastModifiedDate", shape: 203, required: false },
             ],
         },
     },
     Shape {
         name: "RiskDecisionType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["NoRisk", "AccountTakeover", "Block"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["NoRisk", "AccountTakeover", "Block"] },
     },
     Shape {
         name: "RiskExceptionConfigurationType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "BlockedIPRangeList",
-                    shape: 113,
-                    required: false,
-                },
-                Member {
-                    name: "SkippedIPRangeList",
-                    shape: 578,
-                    required: false,
-                },
+                Member { name: "BlockedIPRangeList", shape: 113, required: false },
+                Member { name: "SkippedIPRangeList", shape: 578, required: false },
             ],
         },
     },
     Shape {
         name: "RiskLevelType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["Low", "Medium", "High"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["Low", "Medium", "High"] },
     },
     Shape {
         name: "RoutingType",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Failover",
-                shape: 300,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Failover", shape: 300, required: false }] },
     },
     Shape {
         name: "S3ArnType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(3),
-            max: Some(1024),
-            pattern: Some(34),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(3), max: Some(1024), pattern: Some(34), values: &[] },
     },
     Shape {
         name: "S3BucketType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(3),
-            max: Some(1024),
-            pattern: Some(35),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(3), max: Some(1024), pattern: Some(35), values: &[] },
     },
     Shape {
         name: "S3ConfigurationType",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "BucketArn",
-                shape: 532,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "BucketArn", shape: 532, required: false }] },
     },
     Shape {
         name: "SESConfigurationSet",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(64),
-            pattern: Some(36),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(64), pattern: Some(36), values: &[] },
     },
     Shape {
         name: "SMSMfaSettingsType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Enabled",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "PreferredMfa",
-                    shape: 114,
-                    required: false,
-                },
+                Member { name: "Enabled", shape: 114, required: false },
+                Member { name: "PreferredMfa", shape: 114, required: false },
             ],
         },
     },
     Shape {
         name: "SSOSessionMaxValidityMinutesType",
         sensitive: false,
-        kind: Kind::Integer {
-            min: Some(0),
-            max: Some(129600),
-            long: false,
-        },
+        kind: Kind::Integer { min: Some(0), max: Some(129600), long: false },
     },
     Shape {
         name: "SchemaAttributeType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AttributeDataType",
-                    shape: 94,
-                    required: false,
-                },
-                Member {
-                    name: "DeveloperOnlyAttribute",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "Mutable",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "Name",
-                    shape: 196,
-                    required: false,
-                },
-                Member {
-                    name: "NumberAttributeConstraints",
-                    shape: 454,
-                    required: false,
-                },
-                Member {
-                    name: "Required",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "StringAttributeConstraints",
-                    shape: 596,
-                    required: false,
-                },
+                Member { name: "Name", shape: 196, required: false },
+                Member { name: "AttributeDataType", shape: 94, required: false },
+                Member { name: "DeveloperOnlyAttribute", shape: 114, required: false },
+                Member { name: "Mutable", shape: 114, required: false },
+                Member { name: "Required", shape: 114, required: false },
+                Member { name: "NumberAttributeConstraints", shape: 454, required: false },
+                Member { name: "StringAttributeConstraints", shape: 596, required: false },
             ],
         },
     },
     Shape {
         name: "SchemaAttributesListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 538,
-            min: Some(1),
-            max: Some(50),
-        },
+        kind: Kind::List { member: 538, min: Some(1), max: Some(50) },
     },
     Shape {
         name: "ScopeDoesNotExistException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
-    Shape {
-        name: "ScopeListType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 542,
-            min: None,
-            max: Some(50),
-        },
-    },
+    Shape { name: "ScopeListType", sensitive: false, kind: Kind::List { member: 542, min: None, max: Some(50) } },
     Shape {
         name: "ScopeType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(256),
-            pattern: Some(2),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(256), pattern: Some(2), values: &[] },
     },
     Shape {
         name: "SearchPaginationTokenType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: None,
-            pattern: Some(11),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: None, pattern: Some(11), values: &[] },
     },
     Shape {
         name: "SearchedAttributeNamesListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 99,
-            min: None,
-            max: None,
-        },
+        kind: Kind::List { member: 99, min: None, max: None },
     },
     Shape {
         name: "SecretCodeType",
         sensitive: true,
-        kind: Kind::String {
-            min: Some(16),
-            max: None,
-            pattern: Some(37),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(16), max: None, pattern: Some(37), values: &[] },
     },
     Shape {
         name: "SecretHashType",
         sensitive: true,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(128),
-            pattern: Some(38),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(128), pattern: Some(38), values: &[] },
     },
     Shape {
         name: "SecurityPolicyType",
@@ -8989,339 +4117,148 @@ pub static SHAPES: &[Shape] = &[
     Shape {
         name: "ServiceQuotaExceededException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "SessionDescriptionType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: false,
-                },
-                Member {
-                    name: "CreateDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "DeviceType",
-                    shape: 550,
-                    required: false,
-                },
-                Member {
-                    name: "IsCurrentSession",
-                    shape: 728,
-                    required: false,
-                },
-                Member {
-                    name: "LastActiveDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "LastIPAddress",
-                    shape: 552,
-                    required: false,
-                },
-                Member {
-                    name: "LastLocation",
-                    shape: 555,
-                    required: false,
-                },
-                Member {
-                    name: "OriginSessionId",
-                    shape: 551,
-                    required: false,
-                },
-                Member {
-                    name: "SessionId",
-                    shape: 551,
-                    required: false,
-                },
-                Member {
-                    name: "SessionType",
-                    shape: 557,
-                    required: false,
-                },
+                Member { name: "SessionId", shape: 551, required: false },
+                Member { name: "SessionType", shape: 557, required: false },
+                Member { name: "ClientId", shape: 138, required: false },
+                Member { name: "CreateDate", shape: 203, required: false },
+                Member { name: "LastActiveDate", shape: 203, required: false },
+                Member { name: "DeviceType", shape: 550, required: false },
+                Member { name: "LastIPAddress", shape: 552, required: false },
+                Member { name: "LastLocation", shape: 555, required: false },
+                Member { name: "OriginSessionId", shape: 551, required: false },
+                Member { name: "IsCurrentSession", shape: 728, required: false },
             ],
         },
     },
     Shape {
         name: "SessionDeviceType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(0),
-            max: Some(1024),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: Some(0), max: Some(1024), pattern: None, values: &[] },
     },
     Shape {
         name: "SessionIdType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(28),
-            max: Some(28),
-            pattern: Some(39),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(28), max: Some(28), pattern: Some(39), values: &[] },
     },
     Shape {
         name: "SessionIpAddressType",
         sensitive: true,
-        kind: Kind::String {
-            min: Some(0),
-            max: Some(128),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: Some(0), max: Some(128), pattern: None, values: &[] },
     },
     Shape {
         name: "SessionLocationCityType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(0),
-            max: Some(256),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: Some(0), max: Some(256), pattern: None, values: &[] },
     },
     Shape {
         name: "SessionLocationCountryType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(0),
-            max: Some(256),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: Some(0), max: Some(256), pattern: None, values: &[] },
     },
     Shape {
         name: "SessionLocationType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "City",
-                    shape: 553,
-                    required: false,
-                },
-                Member {
-                    name: "Country",
-                    shape: 554,
-                    required: false,
-                },
+                Member { name: "City", shape: 553, required: false },
+                Member { name: "Country", shape: 554, required: false },
             ],
         },
     },
     Shape {
         name: "SessionType",
         sensitive: true,
-        kind: Kind::String {
-            min: Some(20),
-            max: Some(4096),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: Some(20), max: Some(4096), pattern: None, values: &[] },
     },
     Shape {
         name: "SessionTypeType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["TOKEN", "SSO"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["TOKEN", "SSO"] },
     },
     Shape {
         name: "SessionsListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 549,
-            min: Some(0),
-            max: Some(125),
-        },
+        kind: Kind::List { member: 549, min: Some(0), max: Some(125) },
     },
     Shape {
         name: "SetLogDeliveryConfigurationRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "LogConfigurations",
-                    shape: 433,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "LogConfigurations", shape: 433, required: true },
             ],
         },
     },
     Shape {
         name: "SetLogDeliveryConfigurationResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "LogDeliveryConfiguration",
-                shape: 435,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "LogDeliveryConfiguration", shape: 435, required: false }] },
     },
     Shape {
         name: "SetRiskConfigurationRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccountTakeoverRiskConfiguration",
-                    shape: 8,
-                    required: false,
-                },
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: false,
-                },
-                Member {
-                    name: "CompromisedCredentialsRiskConfiguration",
-                    shape: 163,
-                    required: false,
-                },
-                Member {
-                    name: "RiskExceptionConfiguration",
-                    shape: 529,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ClientId", shape: 138, required: false },
+                Member { name: "CompromisedCredentialsRiskConfiguration", shape: 163, required: false },
+                Member { name: "AccountTakeoverRiskConfiguration", shape: 8, required: false },
+                Member { name: "RiskExceptionConfiguration", shape: 529, required: false },
             ],
         },
     },
     Shape {
         name: "SetRiskConfigurationResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "RiskConfiguration",
-                shape: 527,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "RiskConfiguration", shape: 527, required: true }] },
     },
     Shape {
         name: "SetUICustomizationRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CSS",
-                    shape: 121,
-                    required: false,
-                },
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: false,
-                },
-                Member {
-                    name: "ImageFile",
-                    shape: 361,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ClientId", shape: 138, required: false },
+                Member { name: "CSS", shape: 121, required: false },
+                Member { name: "ImageFile", shape: 361, required: false },
             ],
         },
     },
     Shape {
         name: "SetUICustomizationResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UICustomization",
-                shape: 620,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UICustomization", shape: 620, required: true }] },
     },
     Shape {
         name: "SetUserMFAPreferenceRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 615,
-                    required: true,
-                },
-                Member {
-                    name: "EmailMfaSettings",
-                    shape: 275,
-                    required: false,
-                },
-                Member {
-                    name: "SMSMfaSettings",
-                    shape: 536,
-                    required: false,
-                },
-                Member {
-                    name: "SoftwareTokenMfaSettings",
-                    shape: 586,
-                    required: false,
-                },
-                Member {
-                    name: "WebAuthnMfaSettings",
-                    shape: 724,
-                    required: false,
-                },
+                Member { name: "SMSMfaSettings", shape: 536, required: false },
+                Member { name: "SoftwareTokenMfaSettings", shape: 586, required: false },
+                Member { name: "EmailMfaSettings", shape: 275, required: false },
+                Member { name: "WebAuthnMfaSettings", shape: 724, required: false },
+                Member { name: "AccessToken", shape: 615, required: true },
             ],
         },
     },
-    Shape {
-        name: "SetUserMFAPreferenceResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "SetUserMFAPreferenceResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "SetUserPoolClientSessionConfigurationRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "SSOSession",
-                    shape: 145,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "SSOSession", shape: 145, required: true },
             ],
         },
     },
@@ -9330,21 +4267,9 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: false,
-                },
-                Member {
-                    name: "SSOSession",
-                    shape: 145,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: false,
-                },
+                Member { name: "UserPoolId", shape: 681, required: false },
+                Member { name: "ClientId", shape: 138, required: false },
+                Member { name: "SSOSession", shape: 145, required: false },
             ],
         },
     },
@@ -9353,36 +4278,12 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "EmailMfaConfiguration",
-                    shape: 273,
-                    required: false,
-                },
-                Member {
-                    name: "MfaConfiguration",
-                    shape: 683,
-                    required: false,
-                },
-                Member {
-                    name: "SmsMfaConfiguration",
-                    shape: 581,
-                    required: false,
-                },
-                Member {
-                    name: "SoftwareTokenMfaConfiguration",
-                    shape: 585,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "WebAuthnConfiguration",
-                    shape: 718,
-                    required: false,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "SmsMfaConfiguration", shape: 581, required: false },
+                Member { name: "SoftwareTokenMfaConfiguration", shape: 585, required: false },
+                Member { name: "EmailMfaConfiguration", shape: 273, required: false },
+                Member { name: "MfaConfiguration", shape: 683, required: false },
+                Member { name: "WebAuthnConfiguration", shape: 718, required: false },
             ],
         },
     },
@@ -9391,31 +4292,11 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "EmailMfaConfiguration",
-                    shape: 273,
-                    required: false,
-                },
-                Member {
-                    name: "MfaConfiguration",
-                    shape: 683,
-                    required: false,
-                },
-                Member {
-                    name: "SmsMfaConfiguration",
-                    shape: 581,
-                    required: false,
-                },
-                Member {
-                    name: "SoftwareTokenMfaConfiguration",
-                    shape: 585,
-                    required: false,
-                },
-                Member {
-                    name: "WebAuthnConfiguration",
-                    shape: 718,
-                    required: false,
-                },
+                Member { name: "SmsMfaConfiguration", shape: 581, required: false },
+                Member { name: "SoftwareTokenMfaConfiguration", shape: 585, required: false },
+                Member { name: "EmailMfaConfiguration", shape: 273, required: false },
+                Member { name: "MfaConfiguration", shape: 683, required: false },
+                Member { name: "WebAuthnConfiguration", shape: 718, required: false },
             ],
         },
     },
@@ -9424,21 +4305,9 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "TokenSession",
-                    shape: 692,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "UserSessionTracking",
-                    shape: 694,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "UserSessionTracking", shape: 694, required: true },
+                Member { name: "TokenSession", shape: 692, required: true },
             ],
         },
     },
@@ -9447,21 +4316,9 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "TokenSession",
-                    shape: 692,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: false,
-                },
-                Member {
-                    name: "UserSessionTracking",
-                    shape: 694,
-                    required: false,
-                },
+                Member { name: "UserPoolId", shape: 681, required: false },
+                Member { name: "UserSessionTracking", shape: 694, required: false },
+                Member { name: "TokenSession", shape: 692, required: false },
             ],
         },
     },
@@ -9470,85 +4327,31 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 615,
-                    required: true,
-                },
-                Member {
-                    name: "MFAOptions",
-                    shape: 440,
-                    required: true,
-                },
+                Member { name: "AccessToken", shape: 615, required: true },
+                Member { name: "MFAOptions", shape: 440, required: true },
             ],
         },
     },
-    Shape {
-        name: "SetUserSettingsResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "SetUserSettingsResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "SignInPolicyType",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "AllowedFirstAuthFactors",
-                shape: 83,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "AllowedFirstAuthFactors", shape: 83, required: false }] },
     },
     Shape {
         name: "SignUpRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AnalyticsMetadata",
-                    shape: 85,
-                    required: false,
-                },
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "ClientMetadata",
-                    shape: 139,
-                    required: false,
-                },
-                Member {
-                    name: "Password",
-                    shape: 468,
-                    required: false,
-                },
-                Member {
-                    name: "SecretHash",
-                    shape: 546,
-                    required: false,
-                },
-                Member {
-                    name: "UserAttributes",
-                    shape: 95,
-                    required: false,
-                },
-                Member {
-                    name: "UserContextData",
-                    shape: 663,
-                    required: false,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
-                Member {
-                    name: "ValidationData",
-                    shape: 95,
-                    required: false,
-                },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "SecretHash", shape: 546, required: false },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "Password", shape: 468, required: false },
+                Member { name: "UserAttributes", shape: 95, required: false },
+                Member { name: "ValidationData", shape: 95, required: false },
+                Member { name: "AnalyticsMetadata", shape: 85, required: false },
+                Member { name: "UserContextData", shape: 663, required: false },
+                Member { name: "ClientMetadata", shape: 139, required: false },
             ],
         },
     },
@@ -9557,151 +4360,72 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CodeDeliveryDetails",
-                    shape: 154,
-                    required: false,
-                },
-                Member {
-                    name: "Session",
-                    shape: 556,
-                    required: false,
-                },
-                Member {
-                    name: "UserConfirmed",
-                    shape: 114,
-                    required: true,
-                },
-                Member {
-                    name: "UserSub",
-                    shape: 598,
-                    required: true,
-                },
+                Member { name: "UserConfirmed", shape: 114, required: true },
+                Member { name: "CodeDeliveryDetails", shape: 154, required: false },
+                Member { name: "UserSub", shape: 598, required: true },
+                Member { name: "Session", shape: 556, required: false },
             ],
         },
     },
     Shape {
         name: "SkippedIPRangeListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 598,
-            min: None,
-            max: Some(200),
-        },
+        kind: Kind::List { member: 598, min: None, max: Some(200) },
     },
     Shape {
         name: "SmsConfigurationType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "EumsSms",
-                    shape: 287,
-                    required: false,
-                },
-                Member {
-                    name: "ExternalId",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "SnsCallerArn",
-                    shape: 459,
-                    required: false,
-                },
-                Member {
-                    name: "SnsRegion",
-                    shape: 492,
-                    required: false,
-                },
+                Member { name: "SnsCallerArn", shape: 459, required: false },
+                Member { name: "ExternalId", shape: 598, required: false },
+                Member { name: "SnsRegion", shape: 492, required: false },
+                Member { name: "EumsSms", shape: 287, required: false },
             ],
         },
     },
     Shape {
         name: "SmsInviteMessageType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(6),
-            max: Some(140),
-            pattern: Some(40),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(6), max: Some(140), pattern: Some(40), values: &[] },
     },
     Shape {
         name: "SmsMfaConfigType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "SmsAuthenticationMessage",
-                    shape: 582,
-                    required: false,
-                },
-                Member {
-                    name: "SmsConfiguration",
-                    shape: 579,
-                    required: false,
-                },
+                Member { name: "SmsAuthenticationMessage", shape: 582, required: false },
+                Member { name: "SmsConfiguration", shape: 579, required: false },
             ],
         },
     },
     Shape {
         name: "SmsVerificationMessageType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(6),
-            max: Some(140),
-            pattern: Some(41),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(6), max: Some(140), pattern: Some(41), values: &[] },
     },
     Shape {
         name: "SoftwareTokenMFANotFoundException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "SoftwareTokenMFAUserCodeType",
         sensitive: true,
-        kind: Kind::String {
-            min: Some(6),
-            max: Some(6),
-            pattern: Some(0),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(6), max: Some(6), pattern: Some(0), values: &[] },
     },
     Shape {
         name: "SoftwareTokenMfaConfigType",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Enabled",
-                shape: 114,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Enabled", shape: 114, required: false }] },
     },
     Shape {
         name: "SoftwareTokenMfaSettingsType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Enabled",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "PreferredMfa",
-                    shape: 114,
-                    required: false,
-                },
+                Member { name: "Enabled", shape: 114, required: false },
+                Member { name: "PreferredMfa", shape: 114, required: false },
             ],
         },
     },
@@ -9710,1217 +4434,511 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "RestoreId",
-                    shape: 517,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "RestoreId", shape: 517, required: true },
             ],
         },
     },
     Shape {
         name: "StartPointInTimeRecoveryResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Restoration",
-                shape: 516,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Restoration", shape: 516, required: false }] },
     },
     Shape {
         name: "StartUserImportJobRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "JobId",
-                    shape: 666,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "JobId", shape: 666, required: true },
             ],
         },
     },
     Shape {
         name: "StartUserImportJobResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UserImportJob",
-                shape: 669,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UserImportJob", shape: 669, required: false }] },
     },
     Shape {
         name: "StartWebAuthnRegistrationRequest",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "AccessToken",
-                shape: 615,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "AccessToken", shape: 615, required: true }] },
     },
     Shape {
         name: "StartWebAuthnRegistrationResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "CredentialCreationOptions",
-                shape: 264,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "CredentialCreationOptions", shape: 264, required: true }] },
     },
     Shape {
         name: "StatusType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["Enabled", "Disabled"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["Enabled", "Disabled"] },
     },
     Shape {
         name: "StopUserImportJobRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "JobId",
-                    shape: 666,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "JobId", shape: 666, required: true },
             ],
         },
     },
     Shape {
         name: "StopUserImportJobResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UserImportJob",
-                shape: 669,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UserImportJob", shape: 669, required: false }] },
     },
     Shape {
         name: "StringAttributeConstraintsType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "MaxLength",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "MinLength",
-                    shape: 598,
-                    required: false,
-                },
+                Member { name: "MinLength", shape: 598, required: false },
+                Member { name: "MaxLength", shape: 598, required: false },
             ],
         },
     },
     Shape {
         name: "StringToStringMapType",
         sensitive: false,
-        kind: Kind::Map {
-            key: 598,
-            value: 598,
-            min: None,
-            max: None,
-        },
+        kind: Kind::Map { key: 598, value: 598, min: None, max: None },
     },
     Shape {
         name: "StringType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(0),
-            max: Some(131072),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: Some(0), max: Some(131072), pattern: None, values: &[] },
     },
     Shape {
         name: "SupportedIdentityProvidersListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 479,
-            min: None,
-            max: None,
-        },
+        kind: Kind::List { member: 479, min: None, max: None },
     },
     Shape {
         name: "TagKeysType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(128),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(128), pattern: None, values: &[] },
     },
     Shape {
         name: "TagResourceRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ResourceArn",
-                    shape: 86,
-                    required: true,
-                },
-                Member {
-                    name: "Tags",
-                    shape: 690,
-                    required: true,
-                },
+                Member { name: "ResourceArn", shape: 86, required: true },
+                Member { name: "Tags", shape: 690, required: true },
             ],
         },
     },
-    Shape {
-        name: "TagResourceResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "TagResourceResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "TagValueType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(0),
-            max: Some(256),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: Some(0), max: Some(256), pattern: None, values: &[] },
     },
     Shape {
         name: "TemporaryPasswordValidityDaysType",
         sensitive: false,
-        kind: Kind::Integer {
-            min: Some(0),
-            max: Some(365),
-            long: false,
-        },
+        kind: Kind::Integer { min: Some(0), max: Some(365), long: false },
     },
     Shape {
         name: "TermsDescriptionListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 606,
-            min: None,
-            max: None,
-        },
+        kind: Kind::List { member: 606, min: None, max: None },
     },
     Shape {
         name: "TermsDescriptionType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CreationDate",
-                    shape: 203,
-                    required: true,
-                },
-                Member {
-                    name: "Enforcement",
-                    shape: 607,
-                    required: true,
-                },
-                Member {
-                    name: "LastModifiedDate",
-                    shape: 203,
-                    required: true,
-                },
-                Member {
-                    name: "TermsId",
-                    shape: 609,
-                    required: true,
-                },
-                Member {
-                    name: "TermsName",
-                    shape: 610,
-                    required: true,
-                },
+                Member { name: "TermsId", shape: 609, required: true },
+                Member { name: "TermsName", shape: 610, required: true },
+                Member { name: "Enforcement", shape: 607, required: true },
+                Member { name: "CreationDate", shape: 203, required: true },
+                Member { name: "LastModifiedDate", shape: 203, required: true },
             ],
         },
     },
     Shape {
         name: "TermsEnforcementType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["NONE"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["NONE"] },
     },
     Shape {
         name: "TermsExistsException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "TermsIdType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: Some(27),
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: None, pattern: Some(27), values: &[] },
     },
     Shape {
         name: "TermsNameType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: Some(42),
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: None, pattern: Some(42), values: &[] },
     },
     Shape {
         name: "TermsSourceType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["LINK"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["LINK"] },
     },
     Shape {
         name: "TermsType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "CreationDate",
-                    shape: 203,
-                    required: true,
-                },
-                Member {
-                    name: "Enforcement",
-                    shape: 607,
-                    required: true,
-                },
-                Member {
-                    name: "LastModifiedDate",
-                    shape: 203,
-                    required: true,
-                },
-                Member {
-                    name: "Links",
-                    shape: 392,
-                    required: true,
-                },
-                Member {
-                    name: "TermsId",
-                    shape: 609,
-                    required: true,
-                },
-                Member {
-                    name: "TermsName",
-                    shape: 610,
-                    required: true,
-                },
-                Member {
-                    name: "TermsSource",
-                    shape: 611,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "TermsId", shape: 609, required: true },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "TermsName", shape: 610, required: true },
+                Member { name: "TermsSource", shape: 611, required: true },
+                Member { name: "Enforcement", shape: 607, required: true },
+                Member { name: "Links", shape: 392, required: true },
+                Member { name: "CreationDate", shape: 203, required: true },
+                Member { name: "LastModifiedDate", shape: 203, required: true },
             ],
         },
     },
     Shape {
         name: "TierChangeNotAllowedException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "TimeUnitsType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["seconds", "minutes", "hours", "days"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["seconds", "minutes", "hours", "days"] },
     },
     Shape {
         name: "TokenModelType",
         sensitive: true,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: Some(43),
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: None, pattern: Some(43), values: &[] },
     },
     Shape {
         name: "TokenTypeIdentifierType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["ACCESS_TOKEN", "ID_TOKEN", "SAML2"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["ACCESS_TOKEN", "ID_TOKEN", "SAML2"] },
     },
     Shape {
         name: "TokenValidityUnitsType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 614,
-                    required: false,
-                },
-                Member {
-                    name: "IdToken",
-                    shape: 614,
-                    required: false,
-                },
-                Member {
-                    name: "RefreshToken",
-                    shape: 614,
-                    required: false,
-                },
+                Member { name: "AccessToken", shape: 614, required: false },
+                Member { name: "IdToken", shape: 614, required: false },
+                Member { name: "RefreshToken", shape: 614, required: false },
             ],
         },
     },
     Shape {
         name: "TooManyFailedAttemptsException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "TooManyRequestsException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "UICustomizationType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CSS",
-                    shape: 121,
-                    required: false,
-                },
-                Member {
-                    name: "CSSVersion",
-                    shape: 122,
-                    required: false,
-                },
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: false,
-                },
-                Member {
-                    name: "CreationDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "ImageUrl",
-                    shape: 362,
-                    required: false,
-                },
-                Member {
-                    name: "LastModifiedDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: false,
-                },
+                Member { name: "UserPoolId", shape: 681, required: false },
+                Member { name: "ClientId", shape: 138, required: false },
+                Member { name: "ImageUrl", shape: 362, required: false },
+                Member { name: "CSS", shape: 121, required: false },
+                Member { name: "CSSVersion", shape: 122, required: false },
+                Member { name: "LastModifiedDate", shape: 203, required: false },
+                Member { name: "CreationDate", shape: 203, required: false },
             ],
         },
     },
     Shape {
         name: "URLPatternListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 622,
-            min: Some(1),
-            max: Some(5),
-        },
+        kind: Kind::List { member: 622, min: Some(1), max: Some(5) },
     },
     Shape {
         name: "URLPatternType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(12),
-            max: Some(256),
-            pattern: Some(44),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(12), max: Some(256), pattern: Some(44), values: &[] },
     },
     Shape {
         name: "UnauthorizedException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "UnexpectedLambdaException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "UnsupportedIdentityProviderException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "UnsupportedOperationException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "UnsupportedTokenTypeException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "UnsupportedUserStateException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "UntagResourceRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ResourceArn",
-                    shape: 86,
-                    required: true,
-                },
-                Member {
-                    name: "TagKeys",
-                    shape: 689,
-                    required: true,
-                },
+                Member { name: "ResourceArn", shape: 86, required: true },
+                Member { name: "TagKeys", shape: 689, required: true },
             ],
         },
     },
-    Shape {
-        name: "UntagResourceResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "UntagResourceResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "UpdateAuthEventFeedbackRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "EventId",
-                    shape: 292,
-                    required: true,
-                },
-                Member {
-                    name: "FeedbackToken",
-                    shape: 615,
-                    required: true,
-                },
-                Member {
-                    name: "FeedbackValue",
-                    shape: 303,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Username", shape: 702, required: true },
+                Member { name: "EventId", shape: 292, required: true },
+                Member { name: "FeedbackToken", shape: 615, required: true },
+                Member { name: "FeedbackValue", shape: 303, required: true },
             ],
         },
     },
-    Shape {
-        name: "UpdateAuthEventFeedbackResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "UpdateAuthEventFeedbackResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "UpdateCIMDPolicyRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CIMDPolicyId",
-                    shape: 116,
-                    required: true,
-                },
-                Member {
-                    name: "CacheDuration",
-                    shape: 123,
-                    required: false,
-                },
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "PolicyName",
-                    shape: 117,
-                    required: false,
-                },
-                Member {
-                    name: "URLPatterns",
-                    shape: 621,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "CIMDPolicyId", shape: 116, required: true },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "PolicyName", shape: 117, required: false },
+                Member { name: "CacheDuration", shape: 123, required: false },
+                Member { name: "URLPatterns", shape: 621, required: true },
             ],
         },
     },
     Shape {
         name: "UpdateCIMDPolicyResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "CIMDPolicy",
-                shape: 120,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "CIMDPolicy", shape: 120, required: true }] },
     },
     Shape {
         name: "UpdateClientMetadataURLStateRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Action",
-                    shape: 115,
-                    required: true,
-                },
-                Member {
-                    name: "CIMDPolicyId",
-                    shape: 116,
-                    required: true,
-                },
-                Member {
-                    name: "URL",
-                    shape: 449,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "CIMDPolicyId", shape: 116, required: true },
+                Member { name: "URL", shape: 449, required: true },
+                Member { name: "Action", shape: 115, required: true },
             ],
         },
     },
-    Shape {
-        name: "UpdateClientMetadataURLStateResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "UpdateClientMetadataURLStateResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "UpdateDeviceStatusRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 615,
-                    required: true,
-                },
-                Member {
-                    name: "DeviceKey",
-                    shape: 258,
-                    required: true,
-                },
-                Member {
-                    name: "DeviceRememberedStatus",
-                    shape: 261,
-                    required: false,
-                },
+                Member { name: "AccessToken", shape: 615, required: true },
+                Member { name: "DeviceKey", shape: 258, required: true },
+                Member { name: "DeviceRememberedStatus", shape: 261, required: false },
             ],
         },
     },
-    Shape {
-        name: "UpdateDeviceStatusResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "UpdateDeviceStatusResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "UpdateGroupRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Description",
-                    shape: 255,
-                    required: false,
-                },
-                Member {
-                    name: "GroupName",
-                    shape: 350,
-                    required: true,
-                },
-                Member {
-                    name: "Precedence",
-                    shape: 473,
-                    required: false,
-                },
-                Member {
-                    name: "RoleArn",
-                    shape: 86,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "GroupName", shape: 350, required: true },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Description", shape: 255, required: false },
+                Member { name: "RoleArn", shape: 86, required: false },
+                Member { name: "Precedence", shape: 473, required: false },
             ],
         },
     },
     Shape {
         name: "UpdateGroupResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Group",
-                shape: 351,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Group", shape: 351, required: false }] },
     },
     Shape {
         name: "UpdateIdentityProviderRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AcrMapping",
-                    shape: 13,
-                    required: false,
-                },
-                Member {
-                    name: "AttributeMapping",
-                    shape: 97,
-                    required: false,
-                },
-                Member {
-                    name: "IdpIdentifiers",
-                    shape: 360,
-                    required: false,
-                },
-                Member {
-                    name: "ProviderDetails",
-                    shape: 478,
-                    required: false,
-                },
-                Member {
-                    name: "ProviderName",
-                    shape: 479,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ProviderName", shape: 479, required: true },
+                Member { name: "ProviderDetails", shape: 478, required: false },
+                Member { name: "AttributeMapping", shape: 97, required: false },
+                Member { name: "IdpIdentifiers", shape: 360, required: false },
+                Member { name: "AcrMapping", shape: 13, required: false },
             ],
         },
     },
     Shape {
         name: "UpdateIdentityProviderResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "IdentityProvider",
-                shape: 357,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "IdentityProvider", shape: 357, required: true }] },
     },
     Shape {
         name: "UpdateManagedLoginBrandingRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Assets",
-                    shape: 90,
-                    required: false,
-                },
-                Member {
-                    name: "ManagedLoginBrandingId",
-                    shape: 443,
-                    required: false,
-                },
-                Member {
-                    name: "Settings",
-                    shape: 264,
-                    required: false,
-                },
-                Member {
-                    name: "UseCognitoProvidedValues",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: false,
-                },
+                Member { name: "UserPoolId", shape: 681, required: false },
+                Member { name: "ManagedLoginBrandingId", shape: 443, required: false },
+                Member { name: "UseCognitoProvidedValues", shape: 114, required: false },
+                Member { name: "Settings", shape: 264, required: false },
+                Member { name: "Assets", shape: 90, required: false },
             ],
         },
     },
     Shape {
         name: "UpdateManagedLoginBrandingResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "ManagedLoginBranding",
-                shape: 444,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "ManagedLoginBranding", shape: 444, required: false }] },
     },
     Shape {
         name: "UpdateProvisionedLimitRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "LimitDefinition",
-                    shape: 388,
-                    required: true,
-                },
-                Member {
-                    name: "RequestedLimitValue",
-                    shape: 369,
-                    required: true,
-                },
+                Member { name: "LimitDefinition", shape: 388, required: true },
+                Member { name: "RequestedLimitValue", shape: 369, required: true },
             ],
         },
     },
     Shape {
         name: "UpdateProvisionedLimitResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Limit",
-                shape: 390,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Limit", shape: 390, required: true }] },
     },
     Shape {
         name: "UpdateReplicaStatusType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["ACTIVE", "INACTIVE"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["ACTIVE", "INACTIVE"] },
     },
     Shape {
         name: "UpdateResourceServerRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Identifier",
-                    shape: 503,
-                    required: true,
-                },
-                Member {
-                    name: "Name",
-                    shape: 505,
-                    required: true,
-                },
-                Member {
-                    name: "Scopes",
-                    shape: 507,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Identifier", shape: 503, required: true },
+                Member { name: "Name", shape: 505, required: true },
+                Member { name: "Scopes", shape: 507, required: false },
             ],
         },
     },
     Shape {
         name: "UpdateResourceServerResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "ResourceServer",
-                shape: 510,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "ResourceServer", shape: 510, required: true }] },
     },
     Shape {
         name: "UpdateTermsRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Enforcement",
-                    shape: 607,
-                    required: false,
-                },
-                Member {
-                    name: "Links",
-                    shape: 392,
-                    required: false,
-                },
-                Member {
-                    name: "TermsId",
-                    shape: 609,
-                    required: true,
-                },
-                Member {
-                    name: "TermsName",
-                    shape: 610,
-                    required: false,
-                },
-                Member {
-                    name: "TermsSource",
-                    shape: 611,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "TermsId", shape: 609, required: true },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "TermsName", shape: 610, required: false },
+                Member { name: "TermsSource", shape: 611, required: false },
+                Member { name: "Enforcement", shape: 607, required: false },
+                Member { name: "Links", shape: 392, required: false },
             ],
         },
     },
     Shape {
         name: "UpdateTermsResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Terms",
-                shape: 612,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Terms", shape: 612, required: false }] },
     },
     Shape {
         name: "UpdateUserAttributesRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 615,
-                    required: true,
-                },
-                Member {
-                    name: "ClientMetadata",
-                    shape: 139,
-                    required: false,
-                },
-                Member {
-                    name: "UserAttributes",
-                    shape: 95,
-                    required: true,
-                },
+                Member { name: "UserAttributes", shape: 95, required: true },
+                Member { name: "AccessToken", shape: 615, required: true },
+                Member { name: "ClientMetadata", shape: 139, required: false },
             ],
         },
     },
     Shape {
         name: "UpdateUserAttributesResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "CodeDeliveryDetailsList",
-                shape: 153,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "CodeDeliveryDetailsList", shape: 153, required: false }] },
     },
     Shape {
         name: "UpdateUserPoolClientRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessTokenValidity",
-                    shape: 2,
-                    required: false,
-                },
-                Member {
-                    name: "AllowedOAuthFlows",
-                    shape: 456,
-                    required: false,
-                },
-                Member {
-                    name: "AllowedOAuthFlowsUserPoolClient",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "AllowedOAuthScopes",
-                    shape: 541,
-                    required: false,
-                },
-                Member {
-                    name: "AnalyticsConfiguration",
-                    shape: 84,
-                    required: false,
-                },
-                Member {
-                    name: "AuthSessionValidity",
-                    shape: 110,
-                    required: false,
-                },
-                Member {
-                    name: "CallbackURLs",
-                    shape: 125,
-                    required: false,
-                },
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: true,
-                },
-                Member {
-                    name: "ClientName",
-                    shape: 142,
-                    required: false,
-                },
-                Member {
-                    name: "DefaultRedirectURI",
-                    shape: 488,
-                    required: false,
-                },
-                Member {
-                    name: "EnablePropagateAdditionalUserContextData",
-                    shape: 728,
-                    required: false,
-                },
-                Member {
-                    name: "EnableTokenRevocation",
-                    shape: 728,
-                    required: false,
-                },
-                Member {
-                    name: "ExplicitAuthFlows",
-                    shape: 298,
-                    required: false,
-                },
-                Member {
-                    name: "IdTokenValidity",
-                    shape: 356,
-                    required: false,
-                },
-                Member {
-                    name: "LogoutURLs",
-                    shape: 437,
-                    required: false,
-                },
-                Member {
-                    name: "PreventUserExistenceErrors",
-                    shape: 475,
-                    required: false,
-                },
-                Member {
-                    name: "PublishSecretsInAWSSecretsManager",
-                    shape: 728,
-                    required: false,
-                },
-                Member {
-                    name: "ReadAttributes",
-                    shape: 143,
-                    required: false,
-                },
-                Member {
-                    name: "RefreshTokenRotation",
-                    shape: 490,
-                    required: false,
-                },
-                Member {
-                    name: "RefreshTokenValidity",
-                    shape: 491,
-                    required: false,
-                },
-                Member {
-                    name: "SupportedIdentityProviders",
-                    shape: 599,
-                    required: false,
-                },
-                Member {
-                    name: "TokenValidityUnits",
-                    shape: 617,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "WriteAttributes",
-                    shape: 143,
-                    required: false,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ClientId", shape: 138, required: true },
+                Member { name: "ClientName", shape: 142, required: false },
+                Member { name: "RefreshTokenValidity", shape: 491, required: false },
+                Member { name: "AccessTokenValidity", shape: 2, required: false },
+                Member { name: "IdTokenValidity", shape: 356, required: false },
+                Member { name: "TokenValidityUnits", shape: 617, required: false },
+                Member { name: "ReadAttributes", shape: 143, required: false },
+                Member { name: "WriteAttributes", shape: 143, required: false },
+                Member { name: "ExplicitAuthFlows", shape: 298, required: false },
+                Member { name: "SupportedIdentityProviders", shape: 599, required: false },
+                Member { name: "CallbackURLs", shape: 125, required: false },
+                Member { name: "LogoutURLs", shape: 437, required: false },
+                Member { name: "DefaultRedirectURI", shape: 488, required: false },
+                Member { name: "AllowedOAuthFlows", shape: 456, required: false },
+                Member { name: "AllowedOAuthScopes", shape: 541, required: false },
+                Member { name: "AllowedOAuthFlowsUserPoolClient", shape: 114, required: false },
+                Member { name: "AnalyticsConfiguration", shape: 84, required: false },
+                Member { name: "PreventUserExistenceErrors", shape: 475, required: false },
+                Member { name: "EnableTokenRevocation", shape: 728, required: false },
+                Member { name: "EnablePropagateAdditionalUserContextData", shape: 728, required: false },
+                Member { name: "AuthSessionValidity", shape: 110, required: false },
+                Member { name: "RefreshTokenRotation", shape: 490, required: false },
+                Member { name: "PublishSecretsInAWSSecretsManager", shape: 728, required: false },
             ],
         },
     },
     Shape {
         name: "UpdateUserPoolClientResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UserPoolClient",
-                shape: 679,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UserPoolClient", shape: 679, required: false }] },
     },
     Shape {
         name: "UpdateUserPoolDomainRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CustomDomainConfig",
-                    shape: 198,
-                    required: false,
-                },
-                Member {
-                    name: "Domain",
-                    shape: 267,
-                    required: true,
-                },
-                Member {
-                    name: "ManagedLoginVersion",
-                    shape: 729,
-                    required: false,
-                },
-                Member {
-                    name: "Routing",
-                    shape: 531,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "Domain", shape: 267, required: true },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "ManagedLoginVersion", shape: 729, required: false },
+                Member { name: "CustomDomainConfig", shape: 198, required: false },
+                Member { name: "Routing", shape: 531, required: false },
             ],
         },
     },
@@ -10929,21 +4947,9 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CloudFrontDomain",
-                    shape: 267,
-                    required: false,
-                },
-                Member {
-                    name: "ManagedLoginVersion",
-                    shape: 729,
-                    required: false,
-                },
-                Member {
-                    name: "Routing",
-                    shape: 531,
-                    required: false,
-                },
+                Member { name: "ManagedLoginVersion", shape: 729, required: false },
+                Member { name: "CloudFrontDomain", shape: 267, required: false },
+                Member { name: "Routing", shape: 531, required: false },
             ],
         },
     },
@@ -10952,182 +4958,56 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "RegionName",
-                    shape: 493,
-                    required: true,
-                },
-                Member {
-                    name: "Status",
-                    shape: 647,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "RegionName", shape: 493, required: true },
+                Member { name: "Status", shape: 647, required: true },
             ],
         },
     },
     Shape {
         name: "UpdateUserPoolReplicaResponse",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "UserPoolReplica",
-                shape: 687,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "UserPoolReplica", shape: 687, required: false }] },
     },
     Shape {
         name: "UpdateUserPoolRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccountRecoverySetting",
-                    shape: 3,
-                    required: false,
-                },
-                Member {
-                    name: "AcrConfiguration",
-                    shape: 9,
-                    required: false,
-                },
-                Member {
-                    name: "AdminCreateUserConfig",
-                    shape: 22,
-                    required: false,
-                },
-                Member {
-                    name: "AutoVerifiedAttributes",
-                    shape: 706,
-                    required: false,
-                },
-                Member {
-                    name: "DcrConfiguration",
-                    shape: 204,
-                    required: false,
-                },
-                Member {
-                    name: "DeletionProtection",
-                    shape: 226,
-                    required: false,
-                },
-                Member {
-                    name: "DeviceConfiguration",
-                    shape: 256,
-                    required: false,
-                },
-                Member {
-                    name: "EmailConfiguration",
-                    shape: 271,
-                    required: false,
-                },
-                Member {
-                    name: "EmailVerificationMessage",
-                    shape: 281,
-                    required: false,
-                },
-                Member {
-                    name: "EmailVerificationSubject",
-                    shape: 283,
-                    required: false,
-                },
-                Member {
-                    name: "IssuerConfiguration",
-                    shape: 382,
-                    required: false,
-                },
-                Member {
-                    name: "KeyConfiguration",
-                    shape: 384,
-                    required: false,
-                },
-                Member {
-                    name: "LambdaConfig",
-                    shape: 385,
-                    required: false,
-                },
-                Member {
-                    name: "MfaConfiguration",
-                    shape: 683,
-                    required: false,
-                },
-                Member {
-                    name: "Policies",
-                    shape: 685,
-                    required: false,
-                },
-                Member {
-                    name: "PoolName",
-                    shape: 684,
-                    required: false,
-                },
-                Member {
-                    name: "SmsAuthenticationMessage",
-                    shape: 582,
-                    required: false,
-                },
-                Member {
-                    name: "SmsConfiguration",
-                    shape: 579,
-                    required: false,
-                },
-                Member {
-                    name: "SmsVerificationMessage",
-                    shape: 582,
-                    required: false,
-                },
-                Member {
-                    name: "UserAttributeUpdateSettings",
-                    shape: 662,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolAddOns",
-                    shape: 676,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: true,
-                },
-                Member {
-                    name: "UserPoolTags",
-                    shape: 690,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolTier",
-                    shape: 691,
-                    required: false,
-                },
-                Member {
-                    name: "VerificationMessageTemplate",
-                    shape: 704,
-                    required: false,
-                },
+                Member { name: "UserPoolId", shape: 681, required: true },
+                Member { name: "Policies", shape: 685, required: false },
+                Member { name: "DeletionProtection", shape: 226, required: false },
+                Member { name: "LambdaConfig", shape: 385, required: false },
+                Member { name: "AutoVerifiedAttributes", shape: 706, required: false },
+                Member { name: "SmsVerificationMessage", shape: 582, required: false },
+                Member { name: "EmailVerificationMessage", shape: 281, required: false },
+                Member { name: "EmailVerificationSubject", shape: 283, required: false },
+                Member { name: "VerificationMessageTemplate", shape: 704, required: false },
+                Member { name: "SmsAuthenticationMessage", shape: 582, required: false },
+                Member { name: "UserAttributeUpdateSettings", shape: 662, required: false },
+                Member { name: "MfaConfiguration", shape: 683, required: false },
+                Member { name: "DeviceConfiguration", shape: 256, required: false },
+                Member { name: "EmailConfiguration", shape: 271, required: false },
+                Member { name: "SmsConfiguration", shape: 579, required: false },
+                Member { name: "UserPoolTags", shape: 690, required: false },
+                Member { name: "AdminCreateUserConfig", shape: 22, required: false },
+                Member { name: "UserPoolAddOns", shape: 676, required: false },
+                Member { name: "DcrConfiguration", shape: 204, required: false },
+                Member { name: "AccountRecoverySetting", shape: 3, required: false },
+                Member { name: "PoolName", shape: 684, required: false },
+                Member { name: "UserPoolTier", shape: 691, required: false },
+                Member { name: "KeyConfiguration", shape: 384, required: false },
+                Member { name: "IssuerConfiguration", shape: 382, required: false },
+                Member { name: "AcrConfiguration", shape: 9, required: false },
             ],
         },
     },
-    Shape {
-        name: "UpdateUserPoolResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "UpdateUserPoolResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "UserAttributeUpdateSettingsType",
         sensitive: false,
         kind: Kind::Structure {
-            members: &[Member {
-                name: "AttributesRequireVerificationBeforeUpdate",
-                shape: 102,
-                required: false,
-            }],
+            members: &[Member { name: "AttributesRequireVerificationBeforeUpdate", shape: 102, required: false }],
         },
     },
     Shape {
@@ -11135,59 +5015,30 @@ pub static SHAPES: &[Shape] = &[
         sensitive: true,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "EncodedData",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "IpAddress",
-                    shape: 598,
-                    required: false,
-                },
+                Member { name: "IpAddress", shape: 598, required: false },
+                Member { name: "EncodedData", shape: 598, required: false },
             ],
         },
     },
     Shape {
         name: "UserFilterType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: Some(256),
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: Some(256), pattern: None, values: &[] },
     },
     Shape {
         name: "UserImportInProgressException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "UserImportJobIdType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(55),
-            pattern: Some(45),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(55), pattern: Some(45), values: &[] },
     },
     Shape {
         name: "UserImportJobNameType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(128),
-            pattern: Some(8),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(128), pattern: Some(8), values: &[] },
     },
     Shape {
         name: "UserImportJobStatusType",
@@ -11196,16 +5047,7 @@ pub static SHAPES: &[Shape] = &[
             min: None,
             max: None,
             pattern: None,
-            values: &[
-                "Created",
-                "Pending",
-                "InProgress",
-                "Stopping",
-                "Expired",
-                "Stopped",
-                "Failed",
-                "Succeeded",
-            ],
+            values: &["Created", "Pending", "InProgress", "Stopping", "Expired", "Stopped", "Failed", "Succeeded"],
         },
     },
     Shape {
@@ -11213,156 +5055,56 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CloudWatchLogsRoleArn",
-                    shape: 86,
-                    required: false,
-                },
-                Member {
-                    name: "CompletionDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "CompletionMessage",
-                    shape: 160,
-                    required: false,
-                },
-                Member {
-                    name: "CreationDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "FailedUsers",
-                    shape: 438,
-                    required: false,
-                },
-                Member {
-                    name: "ImportedUsers",
-                    shape: 438,
-                    required: false,
-                },
-                Member {
-                    name: "JobId",
-                    shape: 666,
-                    required: false,
-                },
-                Member {
-                    name: "JobName",
-                    shape: 667,
-                    required: false,
-                },
-                Member {
-                    name: "PasswordHashingAlgorithm",
-                    shape: 462,
-                    required: false,
-                },
-                Member {
-                    name: "PreSignedUrl",
-                    shape: 470,
-                    required: false,
-                },
-                Member {
-                    name: "SkippedUsers",
-                    shape: 438,
-                    required: false,
-                },
-                Member {
-                    name: "StartDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "Status",
-                    shape: 668,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: false,
-                },
+                Member { name: "JobName", shape: 667, required: false },
+                Member { name: "JobId", shape: 666, required: false },
+                Member { name: "UserPoolId", shape: 681, required: false },
+                Member { name: "PreSignedUrl", shape: 470, required: false },
+                Member { name: "CreationDate", shape: 203, required: false },
+                Member { name: "StartDate", shape: 203, required: false },
+                Member { name: "CompletionDate", shape: 203, required: false },
+                Member { name: "Status", shape: 668, required: false },
+                Member { name: "CloudWatchLogsRoleArn", shape: 86, required: false },
+                Member { name: "ImportedUsers", shape: 438, required: false },
+                Member { name: "SkippedUsers", shape: 438, required: false },
+                Member { name: "FailedUsers", shape: 438, required: false },
+                Member { name: "CompletionMessage", shape: 160, required: false },
+                Member { name: "PasswordHashingAlgorithm", shape: 462, required: false },
             ],
         },
     },
     Shape {
         name: "UserImportJobsListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 669,
-            min: Some(1),
-            max: Some(50),
-        },
+        kind: Kind::List { member: 669, min: Some(1), max: Some(50) },
     },
     Shape {
         name: "UserLambdaValidationException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
-    Shape {
-        name: "UserMFASettingListType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 598,
-            min: None,
-            max: None,
-        },
-    },
+    Shape { name: "UserMFASettingListType", sensitive: false, kind: Kind::List { member: 598, min: None, max: None } },
     Shape {
         name: "UserNotConfirmedException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "UserNotFoundException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "UserPoolAddOnNotEnabledException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "UserPoolAddOnsType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AdvancedSecurityAdditionalFlows",
-                    shape: 77,
-                    required: false,
-                },
-                Member {
-                    name: "AdvancedSecurityMode",
-                    shape: 79,
-                    required: true,
-                },
+                Member { name: "AdvancedSecurityMode", shape: 79, required: true },
+                Member { name: "AdvancedSecurityAdditionalFlows", shape: 77, required: false },
             ],
         },
     },
@@ -11371,178 +5113,46 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: false,
-                },
-                Member {
-                    name: "ClientName",
-                    shape: 142,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: false,
-                },
+                Member { name: "ClientId", shape: 138, required: false },
+                Member { name: "UserPoolId", shape: 681, required: false },
+                Member { name: "ClientName", shape: 142, required: false },
             ],
         },
     },
-    Shape {
-        name: "UserPoolClientListType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 677,
-            min: None,
-            max: None,
-        },
-    },
+    Shape { name: "UserPoolClientListType", sensitive: false, kind: Kind::List { member: 677, min: None, max: None } },
     Shape {
         name: "UserPoolClientType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessTokenValidity",
-                    shape: 2,
-                    required: false,
-                },
-                Member {
-                    name: "AllowedOAuthFlows",
-                    shape: 456,
-                    required: false,
-                },
-                Member {
-                    name: "AllowedOAuthFlowsUserPoolClient",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "AllowedOAuthScopes",
-                    shape: 541,
-                    required: false,
-                },
-                Member {
-                    name: "AnalyticsConfiguration",
-                    shape: 84,
-                    required: false,
-                },
-                Member {
-                    name: "AuthSessionValidity",
-                    shape: 110,
-                    required: false,
-                },
-                Member {
-                    name: "CallbackURLs",
-                    shape: 125,
-                    required: false,
-                },
-                Member {
-                    name: "ClientId",
-                    shape: 138,
-                    required: false,
-                },
-                Member {
-                    name: "ClientName",
-                    shape: 142,
-                    required: false,
-                },
-                Member {
-                    name: "ClientSecret",
-                    shape: 150,
-                    required: false,
-                },
-                Member {
-                    name: "ClientSecretArn",
-                    shape: 146,
-                    required: false,
-                },
-                Member {
-                    name: "ClientType",
-                    shape: 151,
-                    required: false,
-                },
-                Member {
-                    name: "CreationDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "DefaultRedirectURI",
-                    shape: 488,
-                    required: false,
-                },
-                Member {
-                    name: "EnablePropagateAdditionalUserContextData",
-                    shape: 728,
-                    required: false,
-                },
-                Member {
-                    name: "EnableTokenRevocation",
-                    shape: 728,
-                    required: false,
-                },
-                Member {
-                    name: "ExplicitAuthFlows",
-                    shape: 298,
-                    required: false,
-                },
-                Member {
-                    name: "IdTokenValidity",
-                    shape: 356,
-                    required: false,
-                },
-                Member {
-                    name: "LastModifiedDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "LogoutURLs",
-                    shape: 437,
-                    required: false,
-                },
-                Member {
-                    name: "PreventUserExistenceErrors",
-                    shape: 475,
-                    required: false,
-                },
-                Member {
-                    name: "ReadAttributes",
-                    shape: 143,
-                    required: false,
-                },
-                Member {
-                    name: "RefreshTokenRotation",
-                    shape: 490,
-                    required: false,
-                },
-                Member {
-                    name: "RefreshTokenValidity",
-                    shape: 491,
-                    required: false,
-                },
-                Member {
-                    name: "SupportedIdentityProviders",
-                    shape: 599,
-                    required: false,
-                },
-                Member {
-                    name: "TokenValidityUnits",
-                    shape: 617,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolId",
-                    shape: 681,
-                    required: false,
-                },
-                Member {
-                    name: "WriteAttributes",
-                    shape: 143,
-                    required: false,
-                },
+                Member { name: "UserPoolId", shape: 681, required: false },
+                Member { name: "ClientName", shape: 142, required: false },
+                Member { name: "ClientId", shape: 138, required: false },
+                Member { name: "ClientSecret", shape: 150, required: false },
+                Member { name: "ClientSecretArn", shape: 146, required: false },
+                Member { name: "LastModifiedDate", shape: 203, required: false },
+                Member { name: "CreationDate", shape: 203, required: false },
+                Member { name: "RefreshTokenValidity", shape: 491, required: false },
+                Member { name: "AccessTokenValidity", shape: 2, required: false },
+                Member { name: "IdTokenValidity", shape: 356, required: false },
+                Member { name: "TokenValidityUnits", shape: 617, required: false },
+                Member { name: "ReadAttributes", shape: 143, required: false },
+                Member { name: "WriteAttributes", shape: 143, required: false },
+                Member { name: "ExplicitAuthFlows", shape: 298, required: false },
+                Member { name: "SupportedIdentityProviders", shape: 599, required: false },
+                Member { name: "CallbackURLs", shape: 125, required: false },
+                Member { name: "LogoutURLs", shape: 437, required: false },
+                Member { name: "DefaultRedirectURI", shape: 488, required: false },
+                Member { name: "AllowedOAuthFlows", shape: 456, required: false },
+                Member { name: "AllowedOAuthScopes", shape: 541, required: false },
+                Member { name: "AllowedOAuthFlowsUserPoolClient", shape: 114, required: false },
+                Member { name: "AnalyticsConfiguration", shape: 84, required: false },
+                Member { name: "PreventUserExistenceErrors", shape: 475, required: false },
+                Member { name: "EnableTokenRevocation", shape: 728, required: false },
+                Member { name: "EnablePropagateAdditionalUserContextData", shape: 728, required: false },
+                Member { name: "AuthSessionValidity", shape: 110, required: false },
+                Member { name: "RefreshTokenRotation", shape: 490, required: false },
+                Member { name: "ClientType", shape: 151, required: false },
             ],
         },
     },
@@ -11551,396 +5161,126 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "CreationDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "Id",
-                    shape: 681,
-                    required: false,
-                },
-                Member {
-                    name: "LambdaConfig",
-                    shape: 385,
-                    required: false,
-                },
-                Member {
-                    name: "LastModifiedDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "Name",
-                    shape: 684,
-                    required: false,
-                },
-                Member {
-                    name: "ReplicaRegions",
-                    shape: 495,
-                    required: false,
-                },
-                Member {
-                    name: "Status",
-                    shape: 593,
-                    required: false,
-                },
+                Member { name: "Id", shape: 681, required: false },
+                Member { name: "Name", shape: 684, required: false },
+                Member { name: "LambdaConfig", shape: 385, required: false },
+                Member { name: "Status", shape: 593, required: false },
+                Member { name: "LastModifiedDate", shape: 203, required: false },
+                Member { name: "CreationDate", shape: 203, required: false },
+                Member { name: "ReplicaRegions", shape: 495, required: false },
             ],
         },
     },
     Shape {
         name: "UserPoolIdType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(55),
-            pattern: Some(46),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(55), pattern: Some(46), values: &[] },
     },
-    Shape {
-        name: "UserPoolListType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 680,
-            min: None,
-            max: None,
-        },
-    },
+    Shape { name: "UserPoolListType", sensitive: false, kind: Kind::List { member: 680, min: None, max: None } },
     Shape {
         name: "UserPoolMfaType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["OFF", "ON", "OPTIONAL"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["OFF", "ON", "OPTIONAL"] },
     },
     Shape {
         name: "UserPoolNameType",
         sensitive: false,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(128),
-            pattern: Some(8),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(128), pattern: Some(8), values: &[] },
     },
     Shape {
         name: "UserPoolPolicyType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "PasswordPolicy",
-                    shape: 466,
-                    required: false,
-                },
-                Member {
-                    name: "SignInPolicy",
-                    shape: 575,
-                    required: false,
-                },
+                Member { name: "PasswordPolicy", shape: 466, required: false },
+                Member { name: "SignInPolicy", shape: 575, required: false },
             ],
         },
     },
-    Shape {
-        name: "UserPoolReplicaListType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 687,
-            min: None,
-            max: None,
-        },
-    },
+    Shape { name: "UserPoolReplicaListType", sensitive: false, kind: Kind::List { member: 687, min: None, max: None } },
     Shape {
         name: "UserPoolReplicaType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "RegionName",
-                    shape: 493,
-                    required: false,
-                },
-                Member {
-                    name: "Role",
-                    shape: 496,
-                    required: false,
-                },
-                Member {
-                    name: "Status",
-                    shape: 497,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolArn",
-                    shape: 86,
-                    required: false,
-                },
+                Member { name: "RegionName", shape: 493, required: false },
+                Member { name: "Status", shape: 497, required: false },
+                Member { name: "Role", shape: 496, required: false },
+                Member { name: "UserPoolArn", shape: 86, required: false },
             ],
         },
     },
     Shape {
         name: "UserPoolTaggingException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
-    Shape {
-        name: "UserPoolTagsListType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 600,
-            min: None,
-            max: None,
-        },
-    },
+    Shape { name: "UserPoolTagsListType", sensitive: false, kind: Kind::List { member: 600, min: None, max: None } },
     Shape {
         name: "UserPoolTagsType",
         sensitive: false,
-        kind: Kind::Map {
-            key: 600,
-            value: 603,
-            min: None,
-            max: None,
-        },
+        kind: Kind::Map { key: 600, value: 603, min: None, max: None },
     },
     Shape {
         name: "UserPoolTierType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["LITE", "ESSENTIALS", "PLUS"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["LITE", "ESSENTIALS", "PLUS"] },
     },
     Shape {
         name: "UserPoolTokenSessionConfigType",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "MaxPerUser",
-                shape: 445,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "MaxPerUser", shape: 445, required: true }] },
     },
     Shape {
         name: "UserPoolType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccountRecoverySetting",
-                    shape: 3,
-                    required: false,
-                },
-                Member {
-                    name: "AcrConfiguration",
-                    shape: 9,
-                    required: false,
-                },
-                Member {
-                    name: "AdminCreateUserConfig",
-                    shape: 22,
-                    required: false,
-                },
-                Member {
-                    name: "AliasAttributes",
-                    shape: 81,
-                    required: false,
-                },
-                Member {
-                    name: "Arn",
-                    shape: 86,
-                    required: false,
-                },
-                Member {
-                    name: "AutoVerifiedAttributes",
-                    shape: 706,
-                    required: false,
-                },
-                Member {
-                    name: "CreationDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "CustomDomain",
-                    shape: 267,
-                    required: false,
-                },
-                Member {
-                    name: "DcrConfiguration",
-                    shape: 204,
-                    required: false,
-                },
-                Member {
-                    name: "DeletionProtection",
-                    shape: 226,
-                    required: false,
-                },
-                Member {
-                    name: "DeviceConfiguration",
-                    shape: 256,
-                    required: false,
-                },
-                Member {
-                    name: "Domain",
-                    shape: 267,
-                    required: false,
-                },
-                Member {
-                    name: "EmailConfiguration",
-                    shape: 271,
-                    required: false,
-                },
-                Member {
-                    name: "EmailConfigurationFailure",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "EmailVerificationMessage",
-                    shape: 281,
-                    required: false,
-                },
-                Member {
-                    name: "EmailVerificationSubject",
-                    shape: 283,
-                    required: false,
-                },
-                Member {
-                    name: "EstimatedNumberOfUsers",
-                    shape: 369,
-                    required: false,
-                },
-                Member {
-                    name: "Id",
-                    shape: 681,
-                    required: false,
-                },
-                Member {
-                    name: "IssuerConfiguration",
-                    shape: 382,
-                    required: false,
-                },
-                Member {
-                    name: "KeyConfiguration",
-                    shape: 384,
-                    required: false,
-                },
-                Member {
-                    name: "LambdaConfig",
-                    shape: 385,
-                    required: false,
-                },
-                Member {
-                    name: "LastModifiedDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "MfaConfiguration",
-                    shape: 683,
-                    required: false,
-                },
-                Member {
-                    name: "Name",
-                    shape: 684,
-                    required: false,
-                },
-                Member {
-                    name: "Policies",
-                    shape: 685,
-                    required: false,
-                },
-                Member {
-                    name: "SchemaAttributes",
-                    shape: 539,
-                    required: false,
-                },
-                Member {
-                    name: "SmsAuthenticationMessage",
-                    shape: 582,
-                    required: false,
-                },
-                Member {
-                    name: "SmsConfiguration",
-                    shape: 579,
-                    required: false,
-                },
-                Member {
-                    name: "SmsConfigurationFailure",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "SmsVerificationMessage",
-                    shape: 582,
-                    required: false,
-                },
-                Member {
-                    name: "Status",
-                    shape: 593,
-                    required: false,
-                },
-                Member {
-                    name: "UserAttributeUpdateSettings",
-                    shape: 662,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolAddOns",
-                    shape: 676,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolTags",
-                    shape: 690,
-                    required: false,
-                },
-                Member {
-                    name: "UserPoolTier",
-                    shape: 691,
-                    required: false,
-                },
-                Member {
-                    name: "UsernameAttributes",
-                    shape: 699,
-                    required: false,
-                },
-                Member {
-                    name: "UsernameConfiguration",
-                    shape: 700,
-                    required: false,
-                },
-                Member {
-                    name: "VerificationMessageTemplate",
-                    shape: 704,
-                    required: false,
-                },
+                Member { name: "Id", shape: 681, required: false },
+                Member { name: "Name", shape: 684, required: false },
+                Member { name: "Policies", shape: 685, required: false },
+                Member { name: "DeletionProtection", shape: 226, required: false },
+                Member { name: "LambdaConfig", shape: 385, required: false },
+                Member { name: "Status", shape: 593, required: false },
+                Member { name: "LastModifiedDate", shape: 203, required: false },
+                Member { name: "CreationDate", shape: 203, required: false },
+                Member { name: "SchemaAttributes", shape: 539, required: false },
+                Member { name: "AutoVerifiedAttributes", shape: 706, required: false },
+                Member { name: "AliasAttributes", shape: 81, required: false },
+                Member { name: "UsernameAttributes", shape: 699, required: false },
+                Member { name: "SmsVerificationMessage", shape: 582, required: false },
+                Member { name: "EmailVerificationMessage", shape: 281, required: false },
+                Member { name: "EmailVerificationSubject", shape: 283, required: false },
+                Member { name: "VerificationMessageTemplate", shape: 704, required: false },
+                Member { name: "SmsAuthenticationMessage", shape: 582, required: false },
+                Member { name: "UserAttributeUpdateSettings", shape: 662, required: false },
+                Member { name: "MfaConfiguration", shape: 683, required: false },
+                Member { name: "DeviceConfiguration", shape: 256, required: false },
+                Member { name: "EstimatedNumberOfUsers", shape: 369, required: false },
+                Member { name: "EmailConfiguration", shape: 271, required: false },
+                Member { name: "SmsConfiguration", shape: 579, required: false },
+                Member { name: "UserPoolTags", shape: 690, required: false },
+                Member { name: "SmsConfigurationFailure", shape: 598, required: false },
+                Member { name: "EmailConfigurationFailure", shape: 598, required: false },
+                Member { name: "Domain", shape: 267, required: false },
+                Member { name: "CustomDomain", shape: 267, required: false },
+                Member { name: "AdminCreateUserConfig", shape: 22, required: false },
+                Member { name: "UserPoolAddOns", shape: 676, required: false },
+                Member { name: "DcrConfiguration", shape: 204, required: false },
+                Member { name: "UsernameConfiguration", shape: 700, required: false },
+                Member { name: "Arn", shape: 86, required: false },
+                Member { name: "AccountRecoverySetting", shape: 3, required: false },
+                Member { name: "UserPoolTier", shape: 691, required: false },
+                Member { name: "KeyConfiguration", shape: 384, required: false },
+                Member { name: "IssuerConfiguration", shape: 382, required: false },
+                Member { name: "AcrConfiguration", shape: 9, required: false },
             ],
         },
     },
     Shape {
         name: "UserSessionTrackingType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["ENABLED", "DISABLED"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["ENABLED", "DISABLED"] },
     },
     Shape {
         name: "UserStatusType",
@@ -11966,196 +5306,80 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Attributes",
-                    shape: 95,
-                    required: false,
-                },
-                Member {
-                    name: "Enabled",
-                    shape: 114,
-                    required: false,
-                },
-                Member {
-                    name: "MFAOptions",
-                    shape: 440,
-                    required: false,
-                },
-                Member {
-                    name: "UserCreateDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "UserLastModifiedDate",
-                    shape: 203,
-                    required: false,
-                },
-                Member {
-                    name: "UserStatus",
-                    shape: 695,
-                    required: false,
-                },
-                Member {
-                    name: "Username",
-                    shape: 702,
-                    required: false,
-                },
+                Member { name: "Username", shape: 702, required: false },
+                Member { name: "Attributes", shape: 95, required: false },
+                Member { name: "UserCreateDate", shape: 203, required: false },
+                Member { name: "UserLastModifiedDate", shape: 203, required: false },
+                Member { name: "Enabled", shape: 114, required: false },
+                Member { name: "UserStatus", shape: 695, required: false },
+                Member { name: "MFAOptions", shape: 440, required: false },
             ],
         },
     },
     Shape {
         name: "UserVerificationType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["required", "preferred"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["required", "preferred"] },
     },
     Shape {
         name: "UsernameAttributeType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["phone_number", "email"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["phone_number", "email"] },
     },
     Shape {
         name: "UsernameAttributesListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 698,
-            min: None,
-            max: None,
-        },
+        kind: Kind::List { member: 698, min: None, max: None },
     },
     Shape {
         name: "UsernameConfigurationType",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "CaseSensitive",
-                shape: 728,
-                required: true,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "CaseSensitive", shape: 728, required: true }] },
     },
     Shape {
         name: "UsernameExistsException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "UsernameType",
         sensitive: true,
-        kind: Kind::String {
-            min: Some(1),
-            max: Some(128),
-            pattern: Some(12),
-            values: &[],
-        },
+        kind: Kind::String { min: Some(1), max: Some(128), pattern: Some(12), values: &[] },
     },
-    Shape {
-        name: "UsersListType",
-        sensitive: false,
-        kind: Kind::List {
-            member: 696,
-            min: None,
-            max: None,
-        },
-    },
+    Shape { name: "UsersListType", sensitive: false, kind: Kind::List { member: 696, min: None, max: None } },
     Shape {
         name: "VerificationMessageTemplateType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "DefaultEmailOption",
-                    shape: 205,
-                    required: false,
-                },
-                Member {
-                    name: "EmailMessage",
-                    shape: 281,
-                    required: false,
-                },
-                Member {
-                    name: "EmailMessageByLink",
-                    shape: 280,
-                    required: false,
-                },
-                Member {
-                    name: "EmailSubject",
-                    shape: 283,
-                    required: false,
-                },
-                Member {
-                    name: "EmailSubjectByLink",
-                    shape: 282,
-                    required: false,
-                },
-                Member {
-                    name: "SmsMessage",
-                    shape: 582,
-                    required: false,
-                },
+                Member { name: "SmsMessage", shape: 582, required: false },
+                Member { name: "EmailMessage", shape: 281, required: false },
+                Member { name: "EmailSubject", shape: 283, required: false },
+                Member { name: "EmailMessageByLink", shape: 280, required: false },
+                Member { name: "EmailSubjectByLink", shape: 282, required: false },
+                Member { name: "DefaultEmailOption", shape: 205, required: false },
             ],
         },
     },
     Shape {
         name: "VerifiedAttributeType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["phone_number", "email"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["phone_number", "email"] },
     },
     Shape {
         name: "VerifiedAttributesListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 705,
-            min: None,
-            max: None,
-        },
+        kind: Kind::List { member: 705, min: None, max: None },
     },
     Shape {
         name: "VerifySoftwareTokenRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 615,
-                    required: false,
-                },
-                Member {
-                    name: "FriendlyDeviceName",
-                    shape: 598,
-                    required: false,
-                },
-                Member {
-                    name: "Session",
-                    shape: 556,
-                    required: false,
-                },
-                Member {
-                    name: "UserCode",
-                    shape: 584,
-                    required: true,
-                },
+                Member { name: "AccessToken", shape: 615, required: false },
+                Member { name: "Session", shape: 556, required: false },
+                Member { name: "UserCode", shape: 584, required: true },
+                Member { name: "FriendlyDeviceName", shape: 598, required: false },
             ],
         },
     },
@@ -12164,139 +5388,66 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "Session",
-                    shape: 556,
-                    required: false,
-                },
-                Member {
-                    name: "Status",
-                    shape: 709,
-                    required: false,
-                },
+                Member { name: "Status", shape: 709, required: false },
+                Member { name: "Session", shape: 556, required: false },
             ],
         },
     },
     Shape {
         name: "VerifySoftwareTokenResponseType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &["SUCCESS", "ERROR"],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &["SUCCESS", "ERROR"] },
     },
     Shape {
         name: "VerifyUserAttributeRequest",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AccessToken",
-                    shape: 615,
-                    required: true,
-                },
-                Member {
-                    name: "AttributeName",
-                    shape: 99,
-                    required: true,
-                },
-                Member {
-                    name: "Code",
-                    shape: 172,
-                    required: true,
-                },
+                Member { name: "AccessToken", shape: 615, required: true },
+                Member { name: "AttributeName", shape: 99, required: true },
+                Member { name: "Code", shape: 172, required: true },
             ],
         },
     },
-    Shape {
-        name: "VerifyUserAttributeResponse",
-        sensitive: false,
-        kind: Kind::Structure { members: &[] },
-    },
+    Shape { name: "VerifyUserAttributeResponse", sensitive: false, kind: Kind::Structure { members: &[] } },
     Shape {
         name: "WebAuthnAuthenticatorAttachmentType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &[] },
     },
     Shape {
         name: "WebAuthnAuthenticatorTransportType",
         sensitive: false,
-        kind: Kind::String {
-            min: None,
-            max: None,
-            pattern: None,
-            values: &[],
-        },
+        kind: Kind::String { min: None, max: None, pattern: None, values: &[] },
     },
     Shape {
         name: "WebAuthnAuthenticatorTransportsList",
         sensitive: false,
-        kind: Kind::List {
-            member: 713,
-            min: None,
-            max: None,
-        },
+        kind: Kind::List { member: 713, min: None, max: None },
     },
     Shape {
         name: "WebAuthnChallengeNotFoundException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "WebAuthnClientMismatchException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "WebAuthnConfigurationMissingException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "WebAuthnConfigurationType",
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "FactorConfiguration",
-                    shape: 723,
-                    required: false,
-                },
-                Member {
-                    name: "RelyingPartyId",
-                    shape: 494,
-                    required: false,
-                },
-                Member {
-                    name: "UserVerification",
-                    shape: 697,
-                    required: false,
-                },
+                Member { name: "RelyingPartyId", shape: 494, required: false },
+                Member { name: "UserVerification", shape: 697, required: false },
+                Member { name: "FactorConfiguration", shape: 723, required: false },
             ],
         },
     },
@@ -12305,67 +5456,29 @@ pub static SHAPES: &[Shape] = &[
         sensitive: false,
         kind: Kind::Structure {
             members: &[
-                Member {
-                    name: "AuthenticatorAttachment",
-                    shape: 712,
-                    required: false,
-                },
-                Member {
-                    name: "AuthenticatorTransports",
-                    shape: 714,
-                    required: true,
-                },
-                Member {
-                    name: "CreatedAt",
-                    shape: 203,
-                    required: true,
-                },
-                Member {
-                    name: "CredentialId",
-                    shape: 598,
-                    required: true,
-                },
-                Member {
-                    name: "FriendlyCredentialName",
-                    shape: 598,
-                    required: true,
-                },
-                Member {
-                    name: "RelyingPartyId",
-                    shape: 598,
-                    required: true,
-                },
+                Member { name: "CredentialId", shape: 598, required: true },
+                Member { name: "FriendlyCredentialName", shape: 598, required: true },
+                Member { name: "RelyingPartyId", shape: 598, required: true },
+                Member { name: "AuthenticatorAttachment", shape: 712, required: false },
+                Member { name: "AuthenticatorTransports", shape: 714, required: true },
+                Member { name: "CreatedAt", shape: 203, required: true },
             ],
         },
     },
     Shape {
         name: "WebAuthnCredentialDescriptionListType",
         sensitive: false,
-        kind: Kind::List {
-            member: 719,
-            min: None,
-            max: None,
-        },
+        kind: Kind::List { member: 719, min: None, max: None },
     },
     Shape {
         name: "WebAuthnCredentialNotSupportedException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "WebAuthnCredentialsQueryLimitType",
         sensitive: false,
-        kind: Kind::Integer {
-            min: Some(0),
-            max: Some(20),
-            long: false,
-        },
+        kind: Kind::Integer { min: Some(0), max: Some(20), long: false },
     },
     Shape {
         name: "WebAuthnFactorConfigurationType",
@@ -12380,59 +5493,23 @@ pub static SHAPES: &[Shape] = &[
     Shape {
         name: "WebAuthnMfaSettingsType",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "Enabled",
-                shape: 114,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "Enabled", shape: 114, required: false }] },
     },
     Shape {
         name: "WebAuthnNotEnabledException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "WebAuthnOriginNotAllowedException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
     Shape {
         name: "WebAuthnRelyingPartyMismatchException",
         sensitive: false,
-        kind: Kind::Structure {
-            members: &[Member {
-                name: "message",
-                shape: 448,
-                required: false,
-            }],
-        },
+        kind: Kind::Structure { members: &[Member { name: "message", shape: 448, required: false }] },
     },
-    Shape {
-        name: "WrappedBooleanType",
-        sensitive: false,
-        kind: Kind::Boolean,
-    },
-    Shape {
-        name: "WrappedIntegerType",
-        sensitive: false,
-        kind: Kind::Integer {
-            min: None,
-            max: None,
-            long: false,
-        },
-    },
+    Shape { name: "WrappedBooleanType", sensitive: false, kind: Kind::Boolean },
+    Shape { name: "WrappedIntegerType", sensitive: false, kind: Kind::Integer { min: None, max: None, long: false } },
 ];

@@ -3,11 +3,7 @@
 
 //! Input and output shapes of every operation, with the model's exact member names.
 
-#![allow(
-    clippy::doc_lazy_continuation,
-    clippy::large_enum_variant,
-    clippy::doc_markdown
-)]
+#![allow(clippy::doc_lazy_continuation, clippy::large_enum_variant, clippy::doc_markdown)]
 
 use serde::{Deserialize, Serialize};
 
@@ -21,45 +17,31 @@ pub struct AccessDeniedException {
 /// The settings for user message delivery in forgot-password operations.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AccountRecoverySettingType {
-    #[serde(
-        rename = "RecoveryMechanisms",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RecoveryMechanisms", default, skip_serializing_if = "Option::is_none")]
     pub recovery_mechanisms: Option<Vec<RecoveryOptionType>>,
 }
 
 /// The automated response to a risk level for adaptive authentication in full-function, or ENFORCED , mode.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AccountTakeoverActionType {
-    #[serde(rename = "EventAction", default)]
-    pub event_action: AccountTakeoverEventActionType,
     #[serde(rename = "Notify", default)]
     pub notify: bool,
+    #[serde(rename = "EventAction", default)]
+    pub event_action: AccountTakeoverEventActionType,
 }
 
 /// A list of account-takeover actions for each level of risk that Amazon Cognito might assess with threat protection features.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AccountTakeoverActionsType {
-    #[serde(
-        rename = "HighAction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub high_action: Option<AccountTakeoverActionType>,
     #[serde(rename = "LowAction", default, skip_serializing_if = "Option::is_none")]
     pub low_action: Option<AccountTakeoverActionType>,
-    #[serde(
-        rename = "MediumAction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MediumAction", default, skip_serializing_if = "Option::is_none")]
     pub medium_action: Option<AccountTakeoverActionType>,
+    #[serde(rename = "HighAction", default, skip_serializing_if = "Option::is_none")]
+    pub high_action: Option<AccountTakeoverActionType>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum AccountTakeoverEventActionType {
     #[default]
     #[serde(rename = "BLOCK")]
@@ -74,12 +56,7 @@ pub enum AccountTakeoverEventActionType {
 
 impl AccountTakeoverEventActionType {
     /// Every value, in the model's order.
-    pub const ALL: &'static [Self] = &[
-        Self::Block,
-        Self::MfaIfConfigured,
-        Self::MfaRequired,
-        Self::NoAction,
-    ];
+    pub const ALL: &'static [Self] = &[Self::Block, Self::MfaIfConfigured, Self::MfaRequired, Self::NoAction];
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -112,14 +89,10 @@ impl std::fmt::Display for AccountTakeoverEventActionType {
 /// The settings for automated responses and notification templates for adaptive authentication with threat protection features.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AccountTakeoverRiskConfigurationType {
+    #[serde(rename = "NotifyConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub notify_configuration: Option<NotifyConfigurationType>,
     #[serde(rename = "Actions", default)]
     pub actions: AccountTakeoverActionsType,
-    #[serde(
-        rename = "NotifyConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub notify_configuration: Option<NotifyConfigurationType>,
 }
 
 /// The configuration for a single authentication context class reference (ACR) level in a user pool.
@@ -132,10 +105,10 @@ pub struct AcrLevelConfigType {
 /// Represents the request to add custom attributes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AddCustomAttributesRequest {
-    #[serde(rename = "CustomAttributes", default)]
-    pub custom_attributes: Vec<SchemaAttributeType>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "CustomAttributes", default)]
+    pub custom_attributes: Vec<SchemaAttributeType>,
 }
 
 /// Represents the response from the server for the request to add custom attributes.
@@ -145,24 +118,20 @@ pub struct AddCustomAttributesResponse {}
 /// The request to create a new client secret for a user pool app client.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AddUserPoolClientSecretRequest {
-    #[serde(rename = "ClientId", default)]
-    pub client_id: String,
-    #[serde(
-        rename = "ClientSecret",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_secret: Option<String>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "ClientId", default)]
+    pub client_id: String,
+    #[serde(rename = "ClientSecret", default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
 }
 
 impl std::fmt::Debug for AddUserPoolClientSecretRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AddUserPoolClientSecretRequest")
+            .field("user_pool_id", &self.user_pool_id)
             .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("client_secret", &"*** Sensitive Data Redacted ***")
-            .field("user_pool_id", &self.user_pool_id)
             .finish()
     }
 }
@@ -170,30 +139,26 @@ impl std::fmt::Debug for AddUserPoolClientSecretRequest {
 /// The response from creating a new client secret.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AddUserPoolClientSecretResponse {
-    #[serde(
-        rename = "ClientSecretDescriptor",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientSecretDescriptor", default, skip_serializing_if = "Option::is_none")]
     pub client_secret_descriptor: Option<ClientSecretDescriptorType>,
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminAddUserToGroupRequest {
-    #[serde(rename = "GroupName", default)]
-    pub group_name: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "GroupName", default)]
+    pub group_name: String,
 }
 
 impl std::fmt::Debug for AdminAddUserToGroupRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminAddUserToGroupRequest")
-            .field("group_name", &self.group_name)
             .field("user_pool_id", &self.user_pool_id)
             .field("username", &"*** Sensitive Data Redacted ***")
+            .field("group_name", &self.group_name)
             .finish()
     }
 }
@@ -201,24 +166,20 @@ impl std::fmt::Debug for AdminAddUserToGroupRequest {
 /// Confirm a user's registration as a user pool administrator.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminConfirmSignUpRequest {
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "ClientMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl std::fmt::Debug for AdminConfirmSignUpRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminConfirmSignUpRequest")
-            .field("client_metadata", &self.client_metadata)
             .field("user_pool_id", &self.user_pool_id)
             .field("username", &"*** Sensitive Data Redacted ***")
+            .field("client_metadata", &self.client_metadata)
             .finish()
     }
 }
@@ -230,89 +191,49 @@ pub struct AdminConfirmSignUpResponse {}
 /// The settings for administrator creation of users in a user pool.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminCreateUserConfigType {
-    #[serde(
-        rename = "AllowAdminCreateUserOnly",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AllowAdminCreateUserOnly", default, skip_serializing_if = "Option::is_none")]
     pub allow_admin_create_user_only: Option<bool>,
-    #[serde(
-        rename = "InviteMessageTemplate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub invite_message_template: Option<MessageTemplateType>,
-    #[serde(
-        rename = "UnusedAccountValidityDays",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UnusedAccountValidityDays", default, skip_serializing_if = "Option::is_none")]
     pub unused_account_validity_days: Option<i32>,
+    #[serde(rename = "InviteMessageTemplate", default, skip_serializing_if = "Option::is_none")]
+    pub invite_message_template: Option<MessageTemplateType>,
 }
 
 /// Creates a new user in the specified user pool.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminCreateUserRequest {
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(
-        rename = "DesiredDeliveryMediums",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub desired_delivery_mediums: Option<Vec<DeliveryMediumType>>,
-    #[serde(
-        rename = "ForceAliasCreation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub force_alias_creation: Option<bool>,
-    #[serde(
-        rename = "MessageAction",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub message_action: Option<MessageActionType>,
-    #[serde(
-        rename = "TemporaryPassword",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub temporary_password: Option<String>,
-    #[serde(
-        rename = "UserAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_attributes: Option<Vec<AttributeType>>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
     #[serde(rename = "Username", default)]
     pub username: String,
-    #[serde(
-        rename = "ValidationData",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub user_attributes: Option<Vec<AttributeType>>,
+    #[serde(rename = "ValidationData", default, skip_serializing_if = "Option::is_none")]
     pub validation_data: Option<Vec<AttributeType>>,
+    #[serde(rename = "TemporaryPassword", default, skip_serializing_if = "Option::is_none")]
+    pub temporary_password: Option<String>,
+    #[serde(rename = "ForceAliasCreation", default, skip_serializing_if = "Option::is_none")]
+    pub force_alias_creation: Option<bool>,
+    #[serde(rename = "MessageAction", default, skip_serializing_if = "Option::is_none")]
+    pub message_action: Option<MessageActionType>,
+    #[serde(rename = "DesiredDeliveryMediums", default, skip_serializing_if = "Option::is_none")]
+    pub desired_delivery_mediums: Option<Vec<DeliveryMediumType>>,
+    #[serde(rename = "ClientMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl std::fmt::Debug for AdminCreateUserRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminCreateUserRequest")
-            .field("client_metadata", &self.client_metadata)
-            .field("desired_delivery_mediums", &self.desired_delivery_mediums)
-            .field("force_alias_creation", &self.force_alias_creation)
-            .field("message_action", &self.message_action)
-            .field("temporary_password", &"*** Sensitive Data Redacted ***")
-            .field("user_attributes", &self.user_attributes)
             .field("user_pool_id", &self.user_pool_id)
             .field("username", &"*** Sensitive Data Redacted ***")
+            .field("user_attributes", &self.user_attributes)
             .field("validation_data", &self.validation_data)
+            .field("temporary_password", &"*** Sensitive Data Redacted ***")
+            .field("force_alias_creation", &self.force_alias_creation)
+            .field("message_action", &self.message_action)
+            .field("desired_delivery_mediums", &self.desired_delivery_mediums)
+            .field("client_metadata", &self.client_metadata)
             .finish()
     }
 }
@@ -347,20 +268,20 @@ pub struct AdminDeleteSoftwareTokenResponse {}
 /// Represents the request to delete user attributes as an administrator.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminDeleteUserAttributesRequest {
-    #[serde(rename = "UserAttributeNames", default)]
-    pub user_attribute_names: Vec<String>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "UserAttributeNames", default)]
+    pub user_attribute_names: Vec<String>,
 }
 
 impl std::fmt::Debug for AdminDeleteUserAttributesRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminDeleteUserAttributesRequest")
-            .field("user_attribute_names", &self.user_attribute_names)
             .field("user_pool_id", &self.user_pool_id)
             .field("username", &"*** Sensitive Data Redacted ***")
+            .field("user_attribute_names", &self.user_attribute_names)
             .finish()
     }
 }
@@ -389,10 +310,10 @@ impl std::fmt::Debug for AdminDeleteUserRequest {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminDisableProviderForUserRequest {
-    #[serde(rename = "User", default)]
-    pub user: ProviderUserIdentifierType,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "User", default)]
+    pub user: ProviderUserIdentifierType,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -445,20 +366,20 @@ pub struct AdminEnableUserResponse {}
 /// Sends the forgot device request, as an administrator.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminForgetDeviceRequest {
-    #[serde(rename = "DeviceKey", default)]
-    pub device_key: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "DeviceKey", default)]
+    pub device_key: String,
 }
 
 impl std::fmt::Debug for AdminForgetDeviceRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminForgetDeviceRequest")
-            .field("device_key", &self.device_key)
             .field("user_pool_id", &self.user_pool_id)
             .field("username", &"*** Sensitive Data Redacted ***")
+            .field("device_key", &self.device_key)
             .finish()
     }
 }
@@ -510,38 +431,23 @@ impl std::fmt::Debug for AdminGetUserAuthFactorsRequest {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminGetUserAuthFactorsResponse {
-    #[serde(
-        rename = "ConfiguredUserAuthFactors",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub configured_user_auth_factors: Option<Vec<AuthFactorType>>,
-    #[serde(
-        rename = "PreferredMfaSetting",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub preferred_mfa_setting: Option<String>,
-    #[serde(
-        rename = "UserMFASettingList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_mfa_setting_list: Option<Vec<String>>,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "PreferredMfaSetting", default, skip_serializing_if = "Option::is_none")]
+    pub preferred_mfa_setting: Option<String>,
+    #[serde(rename = "UserMFASettingList", default, skip_serializing_if = "Option::is_none")]
+    pub user_mfa_setting_list: Option<Vec<String>>,
+    #[serde(rename = "ConfiguredUserAuthFactors", default, skip_serializing_if = "Option::is_none")]
+    pub configured_user_auth_factors: Option<Vec<AuthFactorType>>,
 }
 
 impl std::fmt::Debug for AdminGetUserAuthFactorsResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminGetUserAuthFactorsResponse")
-            .field(
-                "configured_user_auth_factors",
-                &self.configured_user_auth_factors,
-            )
+            .field("username", &"*** Sensitive Data Redacted ***")
             .field("preferred_mfa_setting", &self.preferred_mfa_setting)
             .field("user_mfa_setting_list", &self.user_mfa_setting_list)
-            .field("username", &"*** Sensitive Data Redacted ***")
+            .field("configured_user_auth_factors", &self.configured_user_auth_factors)
             .finish()
     }
 }
@@ -567,66 +473,38 @@ impl std::fmt::Debug for AdminGetUserRequest {
 /// Represents the response from the server from the request to get the specified user as an administrator.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminGetUserResponse {
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(
-        rename = "MFAOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub mfa_options: Option<Vec<MFAOptionType>>,
-    #[serde(
-        rename = "PreferredMfaSetting",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub preferred_mfa_setting: Option<String>,
-    #[serde(
-        rename = "UserAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_attributes: Option<Vec<AttributeType>>,
-    #[serde(
-        rename = "UserCreateDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_create_date: Option<f64>,
-    #[serde(
-        rename = "UserLastModifiedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_last_modified_date: Option<f64>,
-    #[serde(
-        rename = "UserMFASettingList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_mfa_setting_list: Option<Vec<String>>,
-    #[serde(
-        rename = "UserStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_status: Option<UserStatusType>,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "UserAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub user_attributes: Option<Vec<AttributeType>>,
+    #[serde(rename = "UserCreateDate", default, skip_serializing_if = "Option::is_none")]
+    pub user_create_date: Option<f64>,
+    #[serde(rename = "UserLastModifiedDate", default, skip_serializing_if = "Option::is_none")]
+    pub user_last_modified_date: Option<f64>,
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(rename = "UserStatus", default, skip_serializing_if = "Option::is_none")]
+    pub user_status: Option<UserStatusType>,
+    #[serde(rename = "MFAOptions", default, skip_serializing_if = "Option::is_none")]
+    pub mfa_options: Option<Vec<MFAOptionType>>,
+    #[serde(rename = "PreferredMfaSetting", default, skip_serializing_if = "Option::is_none")]
+    pub preferred_mfa_setting: Option<String>,
+    #[serde(rename = "UserMFASettingList", default, skip_serializing_if = "Option::is_none")]
+    pub user_mfa_setting_list: Option<Vec<String>>,
 }
 
 impl std::fmt::Debug for AdminGetUserResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminGetUserResponse")
-            .field("enabled", &self.enabled)
-            .field("mfa_options", &self.mfa_options)
-            .field("preferred_mfa_setting", &self.preferred_mfa_setting)
+            .field("username", &"*** Sensitive Data Redacted ***")
             .field("user_attributes", &self.user_attributes)
             .field("user_create_date", &self.user_create_date)
             .field("user_last_modified_date", &self.user_last_modified_date)
-            .field("user_mfa_setting_list", &self.user_mfa_setting_list)
+            .field("enabled", &self.enabled)
             .field("user_status", &self.user_status)
-            .field("username", &"*** Sensitive Data Redacted ***")
+            .field("mfa_options", &self.mfa_options)
+            .field("preferred_mfa_setting", &self.preferred_mfa_setting)
+            .field("user_mfa_setting_list", &self.user_mfa_setting_list)
             .finish()
     }
 }
@@ -634,51 +512,35 @@ impl std::fmt::Debug for AdminGetUserResponse {
 /// Initiates the authorization request, as an administrator.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminInitiateAuthRequest {
-    #[serde(
-        rename = "AnalyticsMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub analytics_metadata: Option<AnalyticsMetadataType>,
-    #[serde(rename = "AuthFlow", default)]
-    pub auth_flow: AuthFlowType,
-    #[serde(
-        rename = "AuthParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub auth_parameters: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
     #[serde(rename = "ClientId", default)]
     pub client_id: String,
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AuthFlow", default)]
+    pub auth_flow: AuthFlowType,
+    #[serde(rename = "AuthParameters", default, skip_serializing_if = "Option::is_none")]
+    pub auth_parameters: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "ClientMetadata", default, skip_serializing_if = "Option::is_none")]
     pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(
-        rename = "ContextData",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AnalyticsMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub analytics_metadata: Option<AnalyticsMetadataType>,
+    #[serde(rename = "ContextData", default, skip_serializing_if = "Option::is_none")]
     pub context_data: Option<ContextDataType>,
     #[serde(rename = "Session", default, skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
 }
 
 impl std::fmt::Debug for AdminInitiateAuthRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminInitiateAuthRequest")
-            .field("analytics_metadata", &self.analytics_metadata)
+            .field("user_pool_id", &self.user_pool_id)
+            .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("auth_flow", &self.auth_flow)
             .field("auth_parameters", &"*** Sensitive Data Redacted ***")
-            .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("client_metadata", &self.client_metadata)
+            .field("analytics_metadata", &self.analytics_metadata)
             .field("context_data", &self.context_data)
             .field("session", &"*** Sensitive Data Redacted ***")
-            .field("user_pool_id", &self.user_pool_id)
             .finish()
     }
 }
@@ -686,54 +548,38 @@ impl std::fmt::Debug for AdminInitiateAuthRequest {
 /// Initiates the authentication response, as an administrator.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminInitiateAuthResponse {
-    #[serde(
-        rename = "AuthenticationResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub authentication_result: Option<AuthenticationResultType>,
-    #[serde(
-        rename = "AvailableChallenges",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub available_challenges: Option<Vec<ChallengeNameType>>,
-    #[serde(
-        rename = "ChallengeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChallengeName", default, skip_serializing_if = "Option::is_none")]
     pub challenge_name: Option<ChallengeNameType>,
-    #[serde(
-        rename = "ChallengeParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub challenge_parameters: Option<std::collections::BTreeMap<String, String>>,
     #[serde(rename = "Session", default, skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
+    #[serde(rename = "ChallengeParameters", default, skip_serializing_if = "Option::is_none")]
+    pub challenge_parameters: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "AuthenticationResult", default, skip_serializing_if = "Option::is_none")]
+    pub authentication_result: Option<AuthenticationResultType>,
+    #[serde(rename = "AvailableChallenges", default, skip_serializing_if = "Option::is_none")]
+    pub available_challenges: Option<Vec<ChallengeNameType>>,
 }
 
 impl std::fmt::Debug for AdminInitiateAuthResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminInitiateAuthResponse")
+            .field("challenge_name", &self.challenge_name)
+            .field("session", &"*** Sensitive Data Redacted ***")
+            .field("challenge_parameters", &self.challenge_parameters)
             .field("authentication_result", &self.authentication_result)
             .field("available_challenges", &self.available_challenges)
-            .field("challenge_name", &self.challenge_name)
-            .field("challenge_parameters", &self.challenge_parameters)
-            .field("session", &"*** Sensitive Data Redacted ***")
             .finish()
     }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminLinkProviderForUserRequest {
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
     #[serde(rename = "DestinationUser", default)]
     pub destination_user: ProviderUserIdentifierType,
     #[serde(rename = "SourceUser", default)]
     pub source_user: ProviderUserIdentifierType,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -742,27 +588,23 @@ pub struct AdminLinkProviderForUserResponse {}
 /// Represents the request to list devices, as an administrator.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminListDevicesRequest {
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i32>,
-    #[serde(
-        rename = "PaginationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub pagination_token: Option<String>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    #[serde(rename = "PaginationToken", default, skip_serializing_if = "Option::is_none")]
+    pub pagination_token: Option<String>,
 }
 
 impl std::fmt::Debug for AdminListDevicesRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminListDevicesRequest")
-            .field("limit", &self.limit)
-            .field("pagination_token", &self.pagination_token)
             .field("user_pool_id", &self.user_pool_id)
             .field("username", &"*** Sensitive Data Redacted ***")
+            .field("limit", &self.limit)
+            .field("pagination_token", &self.pagination_token)
             .finish()
     }
 }
@@ -772,33 +614,29 @@ impl std::fmt::Debug for AdminListDevicesRequest {
 pub struct AdminListDevicesResponse {
     #[serde(rename = "Devices", default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<DeviceType>>,
-    #[serde(
-        rename = "PaginationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PaginationToken", default, skip_serializing_if = "Option::is_none")]
     pub pagination_token: Option<String>,
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminListGroupsForUserRequest {
+    #[serde(rename = "Username", default)]
+    pub username: String,
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
-    #[serde(rename = "Username", default)]
-    pub username: String,
 }
 
 impl std::fmt::Debug for AdminListGroupsForUserRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminListGroupsForUserRequest")
+            .field("username", &"*** Sensitive Data Redacted ***")
+            .field("user_pool_id", &self.user_pool_id)
             .field("limit", &self.limit)
             .field("next_token", &self.next_token)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &"*** Sensitive Data Redacted ***")
             .finish()
     }
 }
@@ -813,38 +651,30 @@ pub struct AdminListGroupsForUserResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminListUserAuthEventsRequest {
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_results: Option<i32>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 impl std::fmt::Debug for AdminListUserAuthEventsRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminListUserAuthEventsRequest")
-            .field("max_results", &self.max_results)
-            .field("next_token", &self.next_token)
             .field("user_pool_id", &self.user_pool_id)
             .field("username", &"*** Sensitive Data Redacted ***")
+            .field("max_results", &self.max_results)
+            .field("next_token", &self.next_token)
             .finish()
     }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminListUserAuthEventsResponse {
-    #[serde(
-        rename = "AuthEvents",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AuthEvents", default, skip_serializing_if = "Option::is_none")]
     pub auth_events: Option<Vec<AuthEventType>>,
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
@@ -852,48 +682,48 @@ pub struct AdminListUserAuthEventsResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminListUserSessionsRequest {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 impl std::fmt::Debug for AdminListUserSessionsRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminListUserSessionsRequest")
-            .field("next_token", &self.next_token)
             .field("user_pool_id", &self.user_pool_id)
             .field("username", &"*** Sensitive Data Redacted ***")
+            .field("next_token", &self.next_token)
             .finish()
     }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminListUserSessionsResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
     #[serde(rename = "Sessions", default, skip_serializing_if = "Option::is_none")]
     pub sessions: Option<Vec<SessionDescriptionType>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminRemoveUserFromGroupRequest {
-    #[serde(rename = "GroupName", default)]
-    pub group_name: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "GroupName", default)]
+    pub group_name: String,
 }
 
 impl std::fmt::Debug for AdminRemoveUserFromGroupRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminRemoveUserFromGroupRequest")
-            .field("group_name", &self.group_name)
             .field("user_pool_id", &self.user_pool_id)
             .field("username", &"*** Sensitive Data Redacted ***")
+            .field("group_name", &self.group_name)
             .finish()
     }
 }
@@ -901,24 +731,20 @@ impl std::fmt::Debug for AdminRemoveUserFromGroupRequest {
 /// Represents the request to reset a user's password as an administrator.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminResetUserPasswordRequest {
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "ClientMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl std::fmt::Debug for AdminResetUserPasswordRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminResetUserPasswordRequest")
-            .field("client_metadata", &self.client_metadata)
             .field("user_pool_id", &self.user_pool_id)
             .field("username", &"*** Sensitive Data Redacted ***")
+            .field("client_metadata", &self.client_metadata)
             .finish()
     }
 }
@@ -930,51 +756,35 @@ pub struct AdminResetUserPasswordResponse {}
 /// The request to respond to the authentication challenge, as an administrator.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminRespondToAuthChallengeRequest {
-    #[serde(
-        rename = "AnalyticsMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub analytics_metadata: Option<AnalyticsMetadataType>,
-    #[serde(rename = "ChallengeName", default)]
-    pub challenge_name: ChallengeNameType,
-    #[serde(
-        rename = "ChallengeResponses",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub challenge_responses: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "ClientId", default)]
-    pub client_id: String,
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(
-        rename = "ContextData",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub context_data: Option<ContextDataType>,
-    #[serde(rename = "Session", default, skip_serializing_if = "Option::is_none")]
-    pub session: Option<String>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "ClientId", default)]
+    pub client_id: String,
+    #[serde(rename = "ChallengeName", default)]
+    pub challenge_name: ChallengeNameType,
+    #[serde(rename = "ChallengeResponses", default, skip_serializing_if = "Option::is_none")]
+    pub challenge_responses: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "Session", default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    #[serde(rename = "AnalyticsMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub analytics_metadata: Option<AnalyticsMetadataType>,
+    #[serde(rename = "ContextData", default, skip_serializing_if = "Option::is_none")]
+    pub context_data: Option<ContextDataType>,
+    #[serde(rename = "ClientMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl std::fmt::Debug for AdminRespondToAuthChallengeRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminRespondToAuthChallengeRequest")
-            .field("analytics_metadata", &self.analytics_metadata)
+            .field("user_pool_id", &self.user_pool_id)
+            .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("challenge_name", &self.challenge_name)
             .field("challenge_responses", &"*** Sensitive Data Redacted ***")
-            .field("client_id", &"*** Sensitive Data Redacted ***")
-            .field("client_metadata", &self.client_metadata)
-            .field("context_data", &self.context_data)
             .field("session", &"*** Sensitive Data Redacted ***")
-            .field("user_pool_id", &self.user_pool_id)
+            .field("analytics_metadata", &self.analytics_metadata)
+            .field("context_data", &self.context_data)
+            .field("client_metadata", &self.client_metadata)
             .finish()
     }
 }
@@ -982,72 +792,49 @@ impl std::fmt::Debug for AdminRespondToAuthChallengeRequest {
 /// Responds to the authentication challenge, as an administrator.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminRespondToAuthChallengeResponse {
-    #[serde(
-        rename = "AuthenticationResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub authentication_result: Option<AuthenticationResultType>,
-    #[serde(
-        rename = "AvailableChallenges",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub available_challenges: Option<Vec<ChallengeNameType>>,
-    #[serde(
-        rename = "ChallengeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChallengeName", default, skip_serializing_if = "Option::is_none")]
     pub challenge_name: Option<ChallengeNameType>,
-    #[serde(
-        rename = "ChallengeParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub challenge_parameters: Option<std::collections::BTreeMap<String, String>>,
     #[serde(rename = "Session", default, skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
+    #[serde(rename = "ChallengeParameters", default, skip_serializing_if = "Option::is_none")]
+    pub challenge_parameters: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "AuthenticationResult", default, skip_serializing_if = "Option::is_none")]
+    pub authentication_result: Option<AuthenticationResultType>,
+    #[serde(rename = "AvailableChallenges", default, skip_serializing_if = "Option::is_none")]
+    pub available_challenges: Option<Vec<ChallengeNameType>>,
 }
 
 impl std::fmt::Debug for AdminRespondToAuthChallengeResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminRespondToAuthChallengeResponse")
+            .field("challenge_name", &self.challenge_name)
+            .field("session", &"*** Sensitive Data Redacted ***")
+            .field("challenge_parameters", &self.challenge_parameters)
             .field("authentication_result", &self.authentication_result)
             .field("available_challenges", &self.available_challenges)
-            .field("challenge_name", &self.challenge_name)
-            .field("challenge_parameters", &self.challenge_parameters)
-            .field("session", &"*** Sensitive Data Redacted ***")
             .finish()
     }
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminRevokeUserSessionRequest {
-    #[serde(
-        rename = "RevokeAssociatedSessions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub revoke_associated_sessions: Option<RevokeAssociatedSessionsType>,
-    #[serde(rename = "SessionId", default)]
-    pub session_id: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "SessionId", default)]
+    pub session_id: String,
+    #[serde(rename = "RevokeAssociatedSessions", default, skip_serializing_if = "Option::is_none")]
+    pub revoke_associated_sessions: Option<RevokeAssociatedSessionsType>,
 }
 
 impl std::fmt::Debug for AdminRevokeUserSessionRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminRevokeUserSessionRequest")
-            .field(
-                "revoke_associated_sessions",
-                &self.revoke_associated_sessions,
-            )
-            .field("session_id", &self.session_id)
             .field("user_pool_id", &self.user_pool_id)
             .field("username", &"*** Sensitive Data Redacted ***")
+            .field("session_id", &self.session_id)
+            .field("revoke_associated_sessions", &self.revoke_associated_sessions)
             .finish()
     }
 }
@@ -1057,48 +844,29 @@ pub struct AdminRevokeUserSessionResponse {}
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminSetUserMFAPreferenceRequest {
-    #[serde(
-        rename = "EmailMfaSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_mfa_settings: Option<EmailMfaSettingsType>,
-    #[serde(
-        rename = "SMSMfaSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SMSMfaSettings", default, skip_serializing_if = "Option::is_none")]
     pub sms_mfa_settings: Option<SMSMfaSettingsType>,
-    #[serde(
-        rename = "SoftwareTokenMfaSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SoftwareTokenMfaSettings", default, skip_serializing_if = "Option::is_none")]
     pub software_token_mfa_settings: Option<SoftwareTokenMfaSettingsType>,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
+    #[serde(rename = "EmailMfaSettings", default, skip_serializing_if = "Option::is_none")]
+    pub email_mfa_settings: Option<EmailMfaSettingsType>,
+    #[serde(rename = "WebAuthnMfaSettings", default, skip_serializing_if = "Option::is_none")]
+    pub web_authn_mfa_settings: Option<WebAuthnMfaSettingsType>,
     #[serde(rename = "Username", default)]
     pub username: String,
-    #[serde(
-        rename = "WebAuthnMfaSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub web_authn_mfa_settings: Option<WebAuthnMfaSettingsType>,
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
 }
 
 impl std::fmt::Debug for AdminSetUserMFAPreferenceRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminSetUserMFAPreferenceRequest")
-            .field("email_mfa_settings", &self.email_mfa_settings)
             .field("sms_mfa_settings", &self.sms_mfa_settings)
-            .field(
-                "software_token_mfa_settings",
-                &self.software_token_mfa_settings,
-            )
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &"*** Sensitive Data Redacted ***")
+            .field("software_token_mfa_settings", &self.software_token_mfa_settings)
+            .field("email_mfa_settings", &self.email_mfa_settings)
             .field("web_authn_mfa_settings", &self.web_authn_mfa_settings)
+            .field("username", &"*** Sensitive Data Redacted ***")
+            .field("user_pool_id", &self.user_pool_id)
             .finish()
     }
 }
@@ -1108,23 +876,23 @@ pub struct AdminSetUserMFAPreferenceResponse {}
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminSetUserPasswordRequest {
-    #[serde(rename = "Password", default)]
-    pub password: String,
-    #[serde(rename = "Permanent", default, skip_serializing_if = "Option::is_none")]
-    pub permanent: Option<bool>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "Password", default)]
+    pub password: String,
+    #[serde(rename = "Permanent", default, skip_serializing_if = "Option::is_none")]
+    pub permanent: Option<bool>,
 }
 
 impl std::fmt::Debug for AdminSetUserPasswordRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminSetUserPasswordRequest")
-            .field("password", &"*** Sensitive Data Redacted ***")
-            .field("permanent", &self.permanent)
             .field("user_pool_id", &self.user_pool_id)
             .field("username", &"*** Sensitive Data Redacted ***")
+            .field("password", &"*** Sensitive Data Redacted ***")
+            .field("permanent", &self.permanent)
             .finish()
     }
 }
@@ -1135,20 +903,20 @@ pub struct AdminSetUserPasswordResponse {}
 /// You can use this parameter to set an MFA configuration that uses the SMS delivery medium.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminSetUserSettingsRequest {
-    #[serde(rename = "MFAOptions", default)]
-    pub mfa_options: Vec<MFAOptionType>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "MFAOptions", default)]
+    pub mfa_options: Vec<MFAOptionType>,
 }
 
 impl std::fmt::Debug for AdminSetUserSettingsRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminSetUserSettingsRequest")
-            .field("mfa_options", &self.mfa_options)
             .field("user_pool_id", &self.user_pool_id)
             .field("username", &"*** Sensitive Data Redacted ***")
+            .field("mfa_options", &self.mfa_options)
             .finish()
     }
 }
@@ -1159,23 +927,23 @@ pub struct AdminSetUserSettingsResponse {}
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminUpdateAuthEventFeedbackRequest {
-    #[serde(rename = "EventId", default)]
-    pub event_id: String,
-    #[serde(rename = "FeedbackValue", default)]
-    pub feedback_value: FeedbackValueType,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "EventId", default)]
+    pub event_id: String,
+    #[serde(rename = "FeedbackValue", default)]
+    pub feedback_value: FeedbackValueType,
 }
 
 impl std::fmt::Debug for AdminUpdateAuthEventFeedbackRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminUpdateAuthEventFeedbackRequest")
-            .field("event_id", &self.event_id)
-            .field("feedback_value", &self.feedback_value)
             .field("user_pool_id", &self.user_pool_id)
             .field("username", &"*** Sensitive Data Redacted ***")
+            .field("event_id", &self.event_id)
+            .field("feedback_value", &self.feedback_value)
             .finish()
     }
 }
@@ -1186,27 +954,23 @@ pub struct AdminUpdateAuthEventFeedbackResponse {}
 /// The request to update the device status, as an administrator.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminUpdateDeviceStatusRequest {
-    #[serde(rename = "DeviceKey", default)]
-    pub device_key: String,
-    #[serde(
-        rename = "DeviceRememberedStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub device_remembered_status: Option<DeviceRememberedStatusType>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "DeviceKey", default)]
+    pub device_key: String,
+    #[serde(rename = "DeviceRememberedStatus", default, skip_serializing_if = "Option::is_none")]
+    pub device_remembered_status: Option<DeviceRememberedStatusType>,
 }
 
 impl std::fmt::Debug for AdminUpdateDeviceStatusRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminUpdateDeviceStatusRequest")
-            .field("device_key", &self.device_key)
-            .field("device_remembered_status", &self.device_remembered_status)
             .field("user_pool_id", &self.user_pool_id)
             .field("username", &"*** Sensitive Data Redacted ***")
+            .field("device_key", &self.device_key)
+            .field("device_remembered_status", &self.device_remembered_status)
             .finish()
     }
 }
@@ -1218,27 +982,23 @@ pub struct AdminUpdateDeviceStatusResponse {}
 /// Represents the request to update the user's attributes as an administrator.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminUpdateUserAttributesRequest {
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "UserAttributes", default)]
-    pub user_attributes: Vec<AttributeType>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "UserAttributes", default)]
+    pub user_attributes: Vec<AttributeType>,
+    #[serde(rename = "ClientMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl std::fmt::Debug for AdminUpdateUserAttributesRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminUpdateUserAttributesRequest")
-            .field("client_metadata", &self.client_metadata)
-            .field("user_attributes", &self.user_attributes)
             .field("user_pool_id", &self.user_pool_id)
             .field("username", &"*** Sensitive Data Redacted ***")
+            .field("user_attributes", &self.user_attributes)
+            .field("client_metadata", &self.client_metadata)
             .finish()
     }
 }
@@ -1272,17 +1032,11 @@ pub struct AdminUserGlobalSignOutResponse {}
 /// Threat protection configuration options for additional authentication types in your user pool, including custom authentication.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdvancedSecurityAdditionalFlowsType {
-    #[serde(
-        rename = "CustomAuthMode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CustomAuthMode", default, skip_serializing_if = "Option::is_none")]
     pub custom_auth_mode: Option<AdvancedSecurityEnabledModeType>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum AdvancedSecurityEnabledModeType {
     #[default]
     #[serde(rename = "AUDIT")]
@@ -1319,9 +1073,7 @@ impl std::fmt::Display for AdvancedSecurityEnabledModeType {
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum AdvancedSecurityModeType {
     #[default]
     #[serde(rename = "OFF")]
@@ -1362,9 +1114,7 @@ impl std::fmt::Display for AdvancedSecurityModeType {
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum AliasAttributeType {
     #[default]
     #[serde(rename = "phone_number")]
@@ -1415,48 +1165,26 @@ pub struct AliasExistsException {
 /// The settings for Amazon Pinpoint analytics configuration.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AnalyticsConfigurationType {
-    #[serde(
-        rename = "ApplicationArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub application_arn: Option<String>,
-    #[serde(
-        rename = "ApplicationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ApplicationId", default, skip_serializing_if = "Option::is_none")]
     pub application_id: Option<String>,
-    #[serde(
-        rename = "ExternalId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub external_id: Option<String>,
+    #[serde(rename = "ApplicationArn", default, skip_serializing_if = "Option::is_none")]
+    pub application_arn: Option<String>,
     #[serde(rename = "RoleArn", default, skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
-    #[serde(
-        rename = "UserDataShared",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExternalId", default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    #[serde(rename = "UserDataShared", default, skip_serializing_if = "Option::is_none")]
     pub user_data_shared: Option<bool>,
 }
 
 /// Information that your application adds to authentication requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AnalyticsMetadataType {
-    #[serde(
-        rename = "AnalyticsEndpointId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AnalyticsEndpointId", default, skip_serializing_if = "Option::is_none")]
     pub analytics_endpoint_id: Option<String>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum AssetCategoryType {
     #[default]
     #[serde(rename = "FAVICON_ICO")]
@@ -1561,9 +1289,7 @@ impl std::fmt::Display for AssetCategoryType {
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum AssetExtensionType {
     #[default]
     #[serde(rename = "ICO")]
@@ -1615,29 +1341,21 @@ impl std::fmt::Display for AssetExtensionType {
 /// An image file from a managed login branding style in a user pool.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssetType {
-    #[serde(rename = "Bytes", default, skip_serializing_if = "Option::is_none")]
-    pub bytes: Option<String>,
     #[serde(rename = "Category", default)]
     pub category: AssetCategoryType,
     #[serde(rename = "ColorMode", default)]
     pub color_mode: ColorSchemeModeType,
     #[serde(rename = "Extension", default)]
     pub extension: AssetExtensionType,
-    #[serde(
-        rename = "ResourceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Bytes", default, skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<String>,
+    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssociateSoftwareTokenRequest {
-    #[serde(
-        rename = "AccessToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AccessToken", default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     #[serde(rename = "Session", default, skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
@@ -1654,11 +1372,7 @@ impl std::fmt::Debug for AssociateSoftwareTokenRequest {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssociateSoftwareTokenResponse {
-    #[serde(
-        rename = "SecretCode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SecretCode", default, skip_serializing_if = "Option::is_none")]
     pub secret_code: Option<String>,
     #[serde(rename = "Session", default, skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
@@ -1673,9 +1387,7 @@ impl std::fmt::Debug for AssociateSoftwareTokenResponse {
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum AttributeDataType {
     #[default]
     #[serde(rename = "String")]
@@ -1741,47 +1453,25 @@ impl std::fmt::Debug for AttributeType {
 /// One authentication event that Amazon Cognito logged in a user pool with threat protection active.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AuthEventType {
-    #[serde(
-        rename = "ChallengeResponses",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub challenge_responses: Option<Vec<ChallengeResponseType>>,
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub creation_date: Option<f64>,
-    #[serde(
-        rename = "EventContextData",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub event_context_data: Option<EventContextDataType>,
-    #[serde(
-        rename = "EventFeedback",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub event_feedback: Option<EventFeedbackType>,
     #[serde(rename = "EventId", default, skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
-    #[serde(
-        rename = "EventResponse",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EventType", default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<EventType>,
+    #[serde(rename = "CreationDate", default, skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<f64>,
+    #[serde(rename = "EventResponse", default, skip_serializing_if = "Option::is_none")]
     pub event_response: Option<EventResponseType>,
     #[serde(rename = "EventRisk", default, skip_serializing_if = "Option::is_none")]
     pub event_risk: Option<EventRiskType>,
-    #[serde(rename = "EventType", default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<EventType>,
+    #[serde(rename = "ChallengeResponses", default, skip_serializing_if = "Option::is_none")]
+    pub challenge_responses: Option<Vec<ChallengeResponseType>>,
+    #[serde(rename = "EventContextData", default, skip_serializing_if = "Option::is_none")]
+    pub event_context_data: Option<EventContextDataType>,
+    #[serde(rename = "EventFeedback", default, skip_serializing_if = "Option::is_none")]
+    pub event_feedback: Option<EventFeedbackType>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum AuthFactorType {
     #[default]
     #[serde(rename = "PASSWORD")]
@@ -1798,13 +1488,8 @@ pub enum AuthFactorType {
 
 impl AuthFactorType {
     /// Every value, in the model's order.
-    pub const ALL: &'static [Self] = &[
-        Self::Password,
-        Self::EmailOtp,
-        Self::SmsOtp,
-        Self::WebAuthn,
-        Self::SoftwareToken,
-    ];
+    pub const ALL: &'static [Self] =
+        &[Self::Password, Self::EmailOtp, Self::SmsOtp, Self::WebAuthn, Self::SoftwareToken];
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -1836,9 +1521,7 @@ impl std::fmt::Display for AuthFactorType {
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum AuthFlowType {
     #[default]
     #[serde(rename = "USER_SRP_AUTH")]
@@ -1911,30 +1594,18 @@ impl std::fmt::Display for AuthFlowType {
 /// The object that your application receives after authentication.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AuthenticationResultType {
-    #[serde(
-        rename = "AccessToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AccessToken", default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     #[serde(rename = "ExpiresIn", default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i32>,
-    #[serde(rename = "IdToken", default, skip_serializing_if = "Option::is_none")]
-    pub id_token: Option<String>,
-    #[serde(
-        rename = "NewDeviceMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub new_device_metadata: Option<NewDeviceMetadataType>,
-    #[serde(
-        rename = "RefreshToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub refresh_token: Option<String>,
     #[serde(rename = "TokenType", default, skip_serializing_if = "Option::is_none")]
     pub token_type: Option<String>,
+    #[serde(rename = "RefreshToken", default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    #[serde(rename = "IdToken", default, skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    #[serde(rename = "NewDeviceMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub new_device_metadata: Option<NewDeviceMetadataType>,
 }
 
 impl std::fmt::Debug for AuthenticationResultType {
@@ -1942,17 +1613,15 @@ impl std::fmt::Debug for AuthenticationResultType {
         f.debug_struct("AuthenticationResultType")
             .field("access_token", &"*** Sensitive Data Redacted ***")
             .field("expires_in", &self.expires_in)
+            .field("token_type", &self.token_type)
+            .field("refresh_token", &"*** Sensitive Data Redacted ***")
             .field("id_token", &"*** Sensitive Data Redacted ***")
             .field("new_device_metadata", &self.new_device_metadata)
-            .field("refresh_token", &"*** Sensitive Data Redacted ***")
-            .field("token_type", &self.token_type)
             .finish()
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum CIMDCacheActionType {
     #[default]
     #[serde(rename = "REFRESH")]
@@ -1994,39 +1663,27 @@ impl std::fmt::Display for CIMDCacheActionType {
 pub struct CIMDPolicySummaryType {
     #[serde(rename = "CIMDPolicyId", default)]
     pub cimd_policy_id: String,
-    #[serde(
-        rename = "CacheDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cache_duration: Option<i32>,
     #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub creation_date: Option<f64>,
-    #[serde(
-        rename = "LastModifiedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_modified_date: Option<f64>,
     #[serde(rename = "PolicyName", default)]
     pub policy_name: String,
+    #[serde(rename = "CacheDuration", default, skip_serializing_if = "Option::is_none")]
+    pub cache_duration: Option<i32>,
+    #[serde(rename = "CreationDate", default, skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<f64>,
+    #[serde(rename = "LastModifiedDate", default, skip_serializing_if = "Option::is_none")]
+    pub last_modified_date: Option<f64>,
 }
 
 impl std::fmt::Debug for CIMDPolicySummaryType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CIMDPolicySummaryType")
             .field("cimd_policy_id", &self.cimd_policy_id)
-            .field("cache_duration", &self.cache_duration)
             .field("client_id", &"*** Sensitive Data Redacted ***")
+            .field("policy_name", &self.policy_name)
+            .field("cache_duration", &self.cache_duration)
             .field("creation_date", &self.creation_date)
             .field("last_modified_date", &self.last_modified_date)
-            .field("policy_name", &self.policy_name)
             .finish()
     }
 }
@@ -2034,51 +1691,35 @@ impl std::fmt::Debug for CIMDPolicySummaryType {
 /// The configuration of a Client ID Metadata Document (CIMD) policy.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CIMDPolicyType {
-    #[serde(rename = "CIMDPolicyId", default)]
-    pub cimd_policy_id: String,
-    #[serde(
-        rename = "CacheDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cache_duration: Option<i32>,
-    #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub creation_date: Option<f64>,
-    #[serde(
-        rename = "LastModifiedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_modified_date: Option<f64>,
-    #[serde(rename = "PolicyName", default)]
-    pub policy_name: String,
-    #[serde(
-        rename = "URLPatterns",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub url_patterns: Option<Vec<String>>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "CIMDPolicyId", default)]
+    pub cimd_policy_id: String,
+    #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(rename = "PolicyName", default)]
+    pub policy_name: String,
+    #[serde(rename = "CacheDuration", default, skip_serializing_if = "Option::is_none")]
+    pub cache_duration: Option<i32>,
+    #[serde(rename = "URLPatterns", default, skip_serializing_if = "Option::is_none")]
+    pub url_patterns: Option<Vec<String>>,
+    #[serde(rename = "CreationDate", default, skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<f64>,
+    #[serde(rename = "LastModifiedDate", default, skip_serializing_if = "Option::is_none")]
+    pub last_modified_date: Option<f64>,
 }
 
 impl std::fmt::Debug for CIMDPolicyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CIMDPolicyType")
+            .field("user_pool_id", &self.user_pool_id)
             .field("cimd_policy_id", &self.cimd_policy_id)
-            .field("cache_duration", &self.cache_duration)
             .field("client_id", &"*** Sensitive Data Redacted ***")
+            .field("policy_name", &self.policy_name)
+            .field("cache_duration", &self.cache_duration)
+            .field("url_patterns", &self.url_patterns)
             .field("creation_date", &self.creation_date)
             .field("last_modified_date", &self.last_modified_date)
-            .field("policy_name", &self.policy_name)
-            .field("url_patterns", &self.url_patterns)
-            .field("user_pool_id", &self.user_pool_id)
             .finish()
     }
 }
@@ -2092,25 +1733,19 @@ pub struct CachedCIMDURLDoesNotExistException {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CancelPointInTimeRecoveryRequest {
-    #[serde(rename = "RestoreId", default)]
-    pub restore_id: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "RestoreId", default)]
+    pub restore_id: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CancelPointInTimeRecoveryResponse {
-    #[serde(
-        rename = "Restoration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Restoration", default, skip_serializing_if = "Option::is_none")]
     pub restoration: Option<RestorationType>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ChallengeName {
     #[default]
     #[serde(rename = "Password")]
@@ -2147,9 +1782,7 @@ impl std::fmt::Display for ChallengeName {
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ChallengeNameType {
     #[default]
     #[serde(rename = "SMS_MFA")]
@@ -2259,9 +1892,7 @@ impl std::fmt::Display for ChallengeNameType {
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ChallengeResponse {
     #[default]
     #[serde(rename = "Success")]
@@ -2301,41 +1932,29 @@ impl std::fmt::Display for ChallengeResponse {
 /// The responses to the challenge that you received in the previous request.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ChallengeResponseType {
-    #[serde(
-        rename = "ChallengeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChallengeName", default, skip_serializing_if = "Option::is_none")]
     pub challenge_name: Option<ChallengeName>,
-    #[serde(
-        rename = "ChallengeResponse",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChallengeResponse", default, skip_serializing_if = "Option::is_none")]
     pub challenge_response: Option<ChallengeResponse>,
 }
 
 /// Represents the request to change a user password.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ChangePasswordRequest {
-    #[serde(rename = "AccessToken", default)]
-    pub access_token: String,
-    #[serde(
-        rename = "PreviousPassword",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PreviousPassword", default, skip_serializing_if = "Option::is_none")]
     pub previous_password: Option<String>,
     #[serde(rename = "ProposedPassword", default)]
     pub proposed_password: String,
+    #[serde(rename = "AccessToken", default)]
+    pub access_token: String,
 }
 
 impl std::fmt::Debug for ChangePasswordRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ChangePasswordRequest")
-            .field("access_token", &"*** Sensitive Data Redacted ***")
             .field("previous_password", &"*** Sensitive Data Redacted ***")
             .field("proposed_password", &"*** Sensitive Data Redacted ***")
+            .field("access_token", &"*** Sensitive Data Redacted ***")
             .finish()
     }
 }
@@ -2347,11 +1966,7 @@ pub struct ChangePasswordResponse {}
 /// The access token and its metadata from a machine-to-machine (M2M) client credentials grant.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClientAuthenticationResultType {
-    #[serde(
-        rename = "AccessToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AccessToken", default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     #[serde(rename = "ExpiresIn", default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i32>,
@@ -2372,20 +1987,12 @@ impl std::fmt::Debug for ClientAuthenticationResultType {
 /// A client metadata document URL that Amazon Cognito has received for a Client ID Metadata Document (CIMD) policy, with its cache state.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClientMetadataURLType {
-    #[serde(
-        rename = "CachedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cached_date: Option<f64>,
-    #[serde(
-        rename = "ExpirationDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub expiration_date: Option<f64>,
     #[serde(rename = "URL", default)]
     pub url: String,
+    #[serde(rename = "CachedDate", default, skip_serializing_if = "Option::is_none")]
+    pub cached_date: Option<f64>,
+    #[serde(rename = "ExpirationDate", default, skip_serializing_if = "Option::is_none")]
+    pub expiration_date: Option<f64>,
 }
 
 /// The SSO session settings for a user pool app client.
@@ -2398,39 +2005,25 @@ pub struct ClientSSOSessionConfigType {
 /// Contains information about a client secret, including its unique identifier, value, and creation timestamp.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClientSecretDescriptorType {
-    #[serde(
-        rename = "ClientSecretCreateDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_secret_create_date: Option<f64>,
-    #[serde(
-        rename = "ClientSecretId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientSecretId", default, skip_serializing_if = "Option::is_none")]
     pub client_secret_id: Option<String>,
-    #[serde(
-        rename = "ClientSecretValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientSecretValue", default, skip_serializing_if = "Option::is_none")]
     pub client_secret_value: Option<String>,
+    #[serde(rename = "ClientSecretCreateDate", default, skip_serializing_if = "Option::is_none")]
+    pub client_secret_create_date: Option<f64>,
 }
 
 impl std::fmt::Debug for ClientSecretDescriptorType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientSecretDescriptorType")
-            .field("client_secret_create_date", &self.client_secret_create_date)
             .field("client_secret_id", &self.client_secret_id)
             .field("client_secret_value", &"*** Sensitive Data Redacted ***")
+            .field("client_secret_create_date", &self.client_secret_create_date)
             .finish()
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ClientTypeType {
     #[default]
     #[serde(rename = "REGULAR")]
@@ -2470,35 +2063,19 @@ impl std::fmt::Display for ClientTypeType {
 /// Configuration for the CloudWatch log group destination of user pool detailed activity logging, or of user activity log export with threat protection.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CloudWatchLogsConfigurationType {
-    #[serde(
-        rename = "LogGroupArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LogGroupArn", default, skip_serializing_if = "Option::is_none")]
     pub log_group_arn: Option<String>,
 }
 
 /// The delivery details for an email or SMS message that Amazon Cognito sent for authentication or verification.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CodeDeliveryDetailsType {
-    #[serde(
-        rename = "AttributeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub attribute_name: Option<String>,
-    #[serde(
-        rename = "DeliveryMedium",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delivery_medium: Option<DeliveryMediumType>,
-    #[serde(
-        rename = "Destination",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Destination", default, skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
+    #[serde(rename = "DeliveryMedium", default, skip_serializing_if = "Option::is_none")]
+    pub delivery_medium: Option<DeliveryMediumType>,
+    #[serde(rename = "AttributeName", default, skip_serializing_if = "Option::is_none")]
+    pub attribute_name: Option<String>,
 }
 
 /// This exception is thrown when a verification code fails to deliver successfully.
@@ -2515,9 +2092,7 @@ pub struct CodeMismatchException {
     pub message: Option<String>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ColorSchemeModeType {
     #[default]
     #[serde(rename = "LIGHT")]
@@ -2585,9 +2160,7 @@ pub struct CompromisedCredentialsActionsType {
     pub event_action: CompromisedCredentialsEventActionType,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum CompromisedCredentialsEventActionType {
     #[default]
     #[serde(rename = "BLOCK")]
@@ -2627,14 +2200,10 @@ impl std::fmt::Display for CompromisedCredentialsEventActionType {
 /// Settings for compromised-credentials actions and authentication-event sources with threat protection in full-function ENFORCED mode.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CompromisedCredentialsRiskConfigurationType {
+    #[serde(rename = "EventFilter", default, skip_serializing_if = "Option::is_none")]
+    pub event_filter: Option<Vec<EventFilterType>>,
     #[serde(rename = "Actions", default)]
     pub actions: CompromisedCredentialsActionsType,
-    #[serde(
-        rename = "EventFilter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub event_filter: Option<Vec<EventFilterType>>,
 }
 
 /// This exception is thrown if two or more modifications are happening concurrently.
@@ -2651,18 +2220,10 @@ pub struct ConfirmDeviceRequest {
     pub access_token: String,
     #[serde(rename = "DeviceKey", default)]
     pub device_key: String,
-    #[serde(
-        rename = "DeviceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub device_name: Option<String>,
-    #[serde(
-        rename = "DeviceSecretVerifierConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DeviceSecretVerifierConfig", default, skip_serializing_if = "Option::is_none")]
     pub device_secret_verifier_config: Option<DeviceSecretVerifierConfigType>,
+    #[serde(rename = "DeviceName", default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
 }
 
 impl std::fmt::Debug for ConfirmDeviceRequest {
@@ -2670,11 +2231,8 @@ impl std::fmt::Debug for ConfirmDeviceRequest {
         f.debug_struct("ConfirmDeviceRequest")
             .field("access_token", &"*** Sensitive Data Redacted ***")
             .field("device_key", &self.device_key)
+            .field("device_secret_verifier_config", &self.device_secret_verifier_config)
             .field("device_name", &self.device_name)
-            .field(
-                "device_secret_verifier_config",
-                &self.device_secret_verifier_config,
-            )
             .finish()
     }
 }
@@ -2682,62 +2240,42 @@ impl std::fmt::Debug for ConfirmDeviceRequest {
 /// The confirm-device response.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConfirmDeviceResponse {
-    #[serde(
-        rename = "UserConfirmationNecessary",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserConfirmationNecessary", default, skip_serializing_if = "Option::is_none")]
     pub user_confirmation_necessary: Option<bool>,
 }
 
 /// The request representing the confirmation for a password reset.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConfirmForgotPasswordRequest {
-    #[serde(
-        rename = "AnalyticsMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub analytics_metadata: Option<AnalyticsMetadataType>,
     #[serde(rename = "ClientId", default)]
     pub client_id: String,
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "SecretHash", default, skip_serializing_if = "Option::is_none")]
+    pub secret_hash: Option<String>,
+    #[serde(rename = "Username", default)]
+    pub username: String,
     #[serde(rename = "ConfirmationCode", default)]
     pub confirmation_code: String,
     #[serde(rename = "Password", default)]
     pub password: String,
-    #[serde(
-        rename = "SecretHash",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub secret_hash: Option<String>,
-    #[serde(
-        rename = "UserContextData",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AnalyticsMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub analytics_metadata: Option<AnalyticsMetadataType>,
+    #[serde(rename = "UserContextData", default, skip_serializing_if = "Option::is_none")]
     pub user_context_data: Option<UserContextDataType>,
-    #[serde(rename = "Username", default)]
-    pub username: String,
+    #[serde(rename = "ClientMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl std::fmt::Debug for ConfirmForgotPasswordRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConfirmForgotPasswordRequest")
-            .field("analytics_metadata", &self.analytics_metadata)
             .field("client_id", &"*** Sensitive Data Redacted ***")
-            .field("client_metadata", &self.client_metadata)
+            .field("secret_hash", &"*** Sensitive Data Redacted ***")
+            .field("username", &"*** Sensitive Data Redacted ***")
             .field("confirmation_code", &self.confirmation_code)
             .field("password", &"*** Sensitive Data Redacted ***")
-            .field("secret_hash", &"*** Sensitive Data Redacted ***")
+            .field("analytics_metadata", &self.analytics_metadata)
             .field("user_context_data", &"*** Sensitive Data Redacted ***")
-            .field("username", &"*** Sensitive Data Redacted ***")
+            .field("client_metadata", &self.client_metadata)
             .finish()
     }
 }
@@ -2749,58 +2287,38 @@ pub struct ConfirmForgotPasswordResponse {}
 /// Represents the request to confirm registration of a user.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConfirmSignUpRequest {
-    #[serde(
-        rename = "AnalyticsMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub analytics_metadata: Option<AnalyticsMetadataType>,
     #[serde(rename = "ClientId", default)]
     pub client_id: String,
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "ConfirmationCode", default)]
-    pub confirmation_code: String,
-    #[serde(
-        rename = "ForceAliasCreation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub force_alias_creation: Option<bool>,
-    #[serde(
-        rename = "SecretHash",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SecretHash", default, skip_serializing_if = "Option::is_none")]
     pub secret_hash: Option<String>,
-    #[serde(rename = "Session", default, skip_serializing_if = "Option::is_none")]
-    pub session: Option<String>,
-    #[serde(
-        rename = "UserContextData",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_context_data: Option<UserContextDataType>,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "ConfirmationCode", default)]
+    pub confirmation_code: String,
+    #[serde(rename = "ForceAliasCreation", default, skip_serializing_if = "Option::is_none")]
+    pub force_alias_creation: Option<bool>,
+    #[serde(rename = "AnalyticsMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub analytics_metadata: Option<AnalyticsMetadataType>,
+    #[serde(rename = "UserContextData", default, skip_serializing_if = "Option::is_none")]
+    pub user_context_data: Option<UserContextDataType>,
+    #[serde(rename = "ClientMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "Session", default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
 }
 
 impl std::fmt::Debug for ConfirmSignUpRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConfirmSignUpRequest")
-            .field("analytics_metadata", &self.analytics_metadata)
             .field("client_id", &"*** Sensitive Data Redacted ***")
-            .field("client_metadata", &self.client_metadata)
+            .field("secret_hash", &"*** Sensitive Data Redacted ***")
+            .field("username", &"*** Sensitive Data Redacted ***")
             .field("confirmation_code", &self.confirmation_code)
             .field("force_alias_creation", &self.force_alias_creation)
-            .field("secret_hash", &"*** Sensitive Data Redacted ***")
-            .field("session", &"*** Sensitive Data Redacted ***")
+            .field("analytics_metadata", &self.analytics_metadata)
             .field("user_context_data", &"*** Sensitive Data Redacted ***")
-            .field("username", &"*** Sensitive Data Redacted ***")
+            .field("client_metadata", &self.client_metadata)
+            .field("session", &"*** Sensitive Data Redacted ***")
             .finish()
     }
 }
@@ -2814,57 +2332,47 @@ pub struct ConfirmSignUpResponse {
 
 impl std::fmt::Debug for ConfirmSignUpResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConfirmSignUpResponse")
-            .field("session", &"*** Sensitive Data Redacted ***")
-            .finish()
+        f.debug_struct("ConfirmSignUpResponse").field("session", &"*** Sensitive Data Redacted ***").finish()
     }
 }
 
 /// Contextual user data used for evaluating the risk of an authentication event by user pool threat protection.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ContextDataType {
-    #[serde(
-        rename = "EncodedData",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub encoded_data: Option<String>,
-    #[serde(rename = "HttpHeaders", default)]
-    pub http_headers: Vec<HttpHeader>,
     #[serde(rename = "IpAddress", default)]
     pub ip_address: String,
     #[serde(rename = "ServerName", default)]
     pub server_name: String,
     #[serde(rename = "ServerPath", default)]
     pub server_path: String,
+    #[serde(rename = "HttpHeaders", default)]
+    pub http_headers: Vec<HttpHeader>,
+    #[serde(rename = "EncodedData", default, skip_serializing_if = "Option::is_none")]
+    pub encoded_data: Option<String>,
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateCIMDPolicyRequest {
-    #[serde(
-        rename = "CacheDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cache_duration: Option<i32>,
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
     #[serde(rename = "ClientId", default)]
     pub client_id: String,
     #[serde(rename = "PolicyName", default)]
     pub policy_name: String,
+    #[serde(rename = "CacheDuration", default, skip_serializing_if = "Option::is_none")]
+    pub cache_duration: Option<i32>,
     #[serde(rename = "URLPatterns", default)]
     pub url_patterns: Vec<String>,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
 }
 
 impl std::fmt::Debug for CreateCIMDPolicyRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreateCIMDPolicyRequest")
-            .field("cache_duration", &self.cache_duration)
+            .field("user_pool_id", &self.user_pool_id)
             .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("policy_name", &self.policy_name)
+            .field("cache_duration", &self.cache_duration)
             .field("url_patterns", &self.url_patterns)
-            .field("user_pool_id", &self.user_pool_id)
             .finish()
     }
 }
@@ -2877,24 +2385,16 @@ pub struct CreateCIMDPolicyResponse {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateGroupRequest {
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
     #[serde(rename = "GroupName", default)]
     pub group_name: String,
-    #[serde(
-        rename = "Precedence",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub precedence: Option<i32>,
-    #[serde(rename = "RoleArn", default, skip_serializing_if = "Option::is_none")]
-    pub role_arn: Option<String>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "RoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    #[serde(rename = "Precedence", default, skip_serializing_if = "Option::is_none")]
+    pub precedence: Option<i32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -2905,32 +2405,20 @@ pub struct CreateGroupResponse {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateIdentityProviderRequest {
-    #[serde(
-        rename = "AcrMapping",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub acr_mapping: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(
-        rename = "AttributeMapping",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub attribute_mapping: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(
-        rename = "IdpIdentifiers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub idp_identifiers: Option<Vec<String>>,
-    #[serde(rename = "ProviderDetails", default)]
-    pub provider_details: std::collections::BTreeMap<String, String>,
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
     #[serde(rename = "ProviderName", default)]
     pub provider_name: String,
     #[serde(rename = "ProviderType", default)]
     pub provider_type: IdentityProviderTypeType,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
+    #[serde(rename = "ProviderDetails", default)]
+    pub provider_details: std::collections::BTreeMap<String, String>,
+    #[serde(rename = "AttributeMapping", default, skip_serializing_if = "Option::is_none")]
+    pub attribute_mapping: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "IdpIdentifiers", default, skip_serializing_if = "Option::is_none")]
+    pub idp_identifiers: Option<Vec<String>>,
+    #[serde(rename = "AcrMapping", default, skip_serializing_if = "Option::is_none")]
+    pub acr_mapping: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -2941,57 +2429,46 @@ pub struct CreateIdentityProviderResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateManagedLoginBrandingRequest {
-    #[serde(rename = "Assets", default, skip_serializing_if = "Option::is_none")]
-    pub assets: Option<Vec<AssetType>>,
-    #[serde(rename = "ClientId", default)]
-    pub client_id: String,
-    #[serde(rename = "Settings", default, skip_serializing_if = "Option::is_none")]
-    pub settings: Option<serde_json::Value>,
-    #[serde(
-        rename = "UseCognitoProvidedValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_cognito_provided_values: Option<bool>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "ClientId", default)]
+    pub client_id: String,
+    #[serde(rename = "UseCognitoProvidedValues", default, skip_serializing_if = "Option::is_none")]
+    pub use_cognito_provided_values: Option<bool>,
+    #[serde(rename = "Settings", default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<serde_json::Value>,
+    #[serde(rename = "Assets", default, skip_serializing_if = "Option::is_none")]
+    pub assets: Option<Vec<AssetType>>,
 }
 
 impl std::fmt::Debug for CreateManagedLoginBrandingRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreateManagedLoginBrandingRequest")
-            .field("assets", &self.assets)
-            .field("client_id", &"*** Sensitive Data Redacted ***")
-            .field("settings", &self.settings)
-            .field(
-                "use_cognito_provided_values",
-                &self.use_cognito_provided_values,
-            )
             .field("user_pool_id", &self.user_pool_id)
+            .field("client_id", &"*** Sensitive Data Redacted ***")
+            .field("use_cognito_provided_values", &self.use_cognito_provided_values)
+            .field("settings", &self.settings)
+            .field("assets", &self.assets)
             .finish()
     }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateManagedLoginBrandingResponse {
-    #[serde(
-        rename = "ManagedLoginBranding",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ManagedLoginBranding", default, skip_serializing_if = "Option::is_none")]
     pub managed_login_branding: Option<ManagedLoginBrandingType>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateResourceServerRequest {
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
     #[serde(rename = "Identifier", default)]
     pub identifier: String,
     #[serde(rename = "Name", default)]
     pub name: String,
     #[serde(rename = "Scopes", default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ResourceServerScopeType>>,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -3002,29 +2479,29 @@ pub struct CreateResourceServerResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateTermsRequest {
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
     #[serde(rename = "ClientId", default)]
     pub client_id: String,
-    #[serde(rename = "Enforcement", default)]
-    pub enforcement: TermsEnforcementType,
-    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<std::collections::BTreeMap<String, String>>,
     #[serde(rename = "TermsName", default)]
     pub terms_name: String,
     #[serde(rename = "TermsSource", default)]
     pub terms_source: TermsSourceType,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
+    #[serde(rename = "Enforcement", default)]
+    pub enforcement: TermsEnforcementType,
+    #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl std::fmt::Debug for CreateTermsRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreateTermsRequest")
+            .field("user_pool_id", &self.user_pool_id)
             .field("client_id", &"*** Sensitive Data Redacted ***")
-            .field("enforcement", &self.enforcement)
-            .field("links", &self.links)
             .field("terms_name", &self.terms_name)
             .field("terms_source", &self.terms_source)
-            .field("user_pool_id", &self.user_pool_id)
+            .field("enforcement", &self.enforcement)
+            .field("links", &self.links)
             .finish()
     }
 }
@@ -3038,221 +2515,106 @@ pub struct CreateTermsResponse {
 /// Represents the request to create the user import job.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateUserImportJobRequest {
-    #[serde(rename = "CloudWatchLogsRoleArn", default)]
-    pub cloud_watch_logs_role_arn: String,
     #[serde(rename = "JobName", default)]
     pub job_name: String,
-    #[serde(
-        rename = "PasswordHashingAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub password_hashing_algorithm: Option<PasswordHashingAlgorithmType>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "CloudWatchLogsRoleArn", default)]
+    pub cloud_watch_logs_role_arn: String,
+    #[serde(rename = "PasswordHashingAlgorithm", default, skip_serializing_if = "Option::is_none")]
+    pub password_hashing_algorithm: Option<PasswordHashingAlgorithmType>,
 }
 
 /// Represents the response from the server to the request to create the user import job.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateUserImportJobResponse {
-    #[serde(
-        rename = "UserImportJob",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserImportJob", default, skip_serializing_if = "Option::is_none")]
     pub user_import_job: Option<UserImportJobType>,
 }
 
 /// Represents the request to create a user pool client.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateUserPoolClientRequest {
-    #[serde(
-        rename = "AccessTokenValidity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub access_token_validity: Option<i32>,
-    #[serde(
-        rename = "AllowedOAuthFlows",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_oauth_flows: Option<Vec<OAuthFlowType>>,
-    #[serde(
-        rename = "AllowedOAuthFlowsUserPoolClient",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_oauth_flows_user_pool_client: Option<bool>,
-    #[serde(
-        rename = "AllowedOAuthScopes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_oauth_scopes: Option<Vec<String>>,
-    #[serde(
-        rename = "AnalyticsConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub analytics_configuration: Option<AnalyticsConfigurationType>,
-    #[serde(
-        rename = "AuthSessionValidity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub auth_session_validity: Option<i32>,
-    #[serde(
-        rename = "CallbackURLs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub callback_urls: Option<Vec<String>>,
-    #[serde(rename = "ClientName", default)]
-    pub client_name: String,
-    #[serde(
-        rename = "ClientSecret",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_secret: Option<String>,
-    #[serde(
-        rename = "DefaultRedirectURI",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub default_redirect_uri: Option<String>,
-    #[serde(
-        rename = "EnablePropagateAdditionalUserContextData",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_propagate_additional_user_context_data: Option<bool>,
-    #[serde(
-        rename = "EnableTokenRevocation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_token_revocation: Option<bool>,
-    #[serde(
-        rename = "ExplicitAuthFlows",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub explicit_auth_flows: Option<Vec<ExplicitAuthFlowsType>>,
-    #[serde(
-        rename = "GenerateSecret",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub generate_secret: Option<bool>,
-    #[serde(
-        rename = "IdTokenValidity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id_token_validity: Option<i32>,
-    #[serde(
-        rename = "LogoutURLs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub logout_urls: Option<Vec<String>>,
-    #[serde(
-        rename = "PreventUserExistenceErrors",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub prevent_user_existence_errors: Option<PreventUserExistenceErrorTypes>,
-    #[serde(
-        rename = "PublishSecretsInAWSSecretsManager",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub publish_secrets_in_aws_secrets_manager: Option<bool>,
-    #[serde(
-        rename = "ReadAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub read_attributes: Option<Vec<String>>,
-    #[serde(
-        rename = "RefreshTokenRotation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub refresh_token_rotation: Option<RefreshTokenRotationType>,
-    #[serde(
-        rename = "RefreshTokenValidity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub refresh_token_validity: Option<i32>,
-    #[serde(
-        rename = "SupportedIdentityProviders",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub supported_identity_providers: Option<Vec<String>>,
-    #[serde(
-        rename = "TokenValidityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub token_validity_units: Option<TokenValidityUnitsType>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
-    #[serde(
-        rename = "WriteAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientName", default)]
+    pub client_name: String,
+    #[serde(rename = "GenerateSecret", default, skip_serializing_if = "Option::is_none")]
+    pub generate_secret: Option<bool>,
+    #[serde(rename = "ClientSecret", default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+    #[serde(rename = "RefreshTokenValidity", default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token_validity: Option<i32>,
+    #[serde(rename = "AccessTokenValidity", default, skip_serializing_if = "Option::is_none")]
+    pub access_token_validity: Option<i32>,
+    #[serde(rename = "IdTokenValidity", default, skip_serializing_if = "Option::is_none")]
+    pub id_token_validity: Option<i32>,
+    #[serde(rename = "TokenValidityUnits", default, skip_serializing_if = "Option::is_none")]
+    pub token_validity_units: Option<TokenValidityUnitsType>,
+    #[serde(rename = "ReadAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub read_attributes: Option<Vec<String>>,
+    #[serde(rename = "WriteAttributes", default, skip_serializing_if = "Option::is_none")]
     pub write_attributes: Option<Vec<String>>,
+    #[serde(rename = "ExplicitAuthFlows", default, skip_serializing_if = "Option::is_none")]
+    pub explicit_auth_flows: Option<Vec<ExplicitAuthFlowsType>>,
+    #[serde(rename = "SupportedIdentityProviders", default, skip_serializing_if = "Option::is_none")]
+    pub supported_identity_providers: Option<Vec<String>>,
+    #[serde(rename = "CallbackURLs", default, skip_serializing_if = "Option::is_none")]
+    pub callback_urls: Option<Vec<String>>,
+    #[serde(rename = "LogoutURLs", default, skip_serializing_if = "Option::is_none")]
+    pub logout_urls: Option<Vec<String>>,
+    #[serde(rename = "DefaultRedirectURI", default, skip_serializing_if = "Option::is_none")]
+    pub default_redirect_uri: Option<String>,
+    #[serde(rename = "AllowedOAuthFlows", default, skip_serializing_if = "Option::is_none")]
+    pub allowed_oauth_flows: Option<Vec<OAuthFlowType>>,
+    #[serde(rename = "AllowedOAuthScopes", default, skip_serializing_if = "Option::is_none")]
+    pub allowed_oauth_scopes: Option<Vec<String>>,
+    #[serde(rename = "AllowedOAuthFlowsUserPoolClient", default, skip_serializing_if = "Option::is_none")]
+    pub allowed_oauth_flows_user_pool_client: Option<bool>,
+    #[serde(rename = "AnalyticsConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub analytics_configuration: Option<AnalyticsConfigurationType>,
+    #[serde(rename = "PreventUserExistenceErrors", default, skip_serializing_if = "Option::is_none")]
+    pub prevent_user_existence_errors: Option<PreventUserExistenceErrorTypes>,
+    #[serde(rename = "EnableTokenRevocation", default, skip_serializing_if = "Option::is_none")]
+    pub enable_token_revocation: Option<bool>,
+    #[serde(rename = "EnablePropagateAdditionalUserContextData", default, skip_serializing_if = "Option::is_none")]
+    pub enable_propagate_additional_user_context_data: Option<bool>,
+    #[serde(rename = "AuthSessionValidity", default, skip_serializing_if = "Option::is_none")]
+    pub auth_session_validity: Option<i32>,
+    #[serde(rename = "RefreshTokenRotation", default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token_rotation: Option<RefreshTokenRotationType>,
+    #[serde(rename = "PublishSecretsInAWSSecretsManager", default, skip_serializing_if = "Option::is_none")]
+    pub publish_secrets_in_aws_secrets_manager: Option<bool>,
 }
 
 impl std::fmt::Debug for CreateUserPoolClientRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreateUserPoolClientRequest")
-            .field("access_token_validity", &self.access_token_validity)
-            .field("allowed_oauth_flows", &self.allowed_oauth_flows)
-            .field(
-                "allowed_oauth_flows_user_pool_client",
-                &self.allowed_oauth_flows_user_pool_client,
-            )
-            .field("allowed_oauth_scopes", &self.allowed_oauth_scopes)
-            .field("analytics_configuration", &self.analytics_configuration)
-            .field("auth_session_validity", &self.auth_session_validity)
-            .field("callback_urls", &self.callback_urls)
-            .field("client_name", &self.client_name)
-            .field("client_secret", &"*** Sensitive Data Redacted ***")
-            .field("default_redirect_uri", &self.default_redirect_uri)
-            .field(
-                "enable_propagate_additional_user_context_data",
-                &self.enable_propagate_additional_user_context_data,
-            )
-            .field("enable_token_revocation", &self.enable_token_revocation)
-            .field("explicit_auth_flows", &self.explicit_auth_flows)
-            .field("generate_secret", &self.generate_secret)
-            .field("id_token_validity", &self.id_token_validity)
-            .field("logout_urls", &self.logout_urls)
-            .field(
-                "prevent_user_existence_errors",
-                &self.prevent_user_existence_errors,
-            )
-            .field(
-                "publish_secrets_in_aws_secrets_manager",
-                &self.publish_secrets_in_aws_secrets_manager,
-            )
-            .field("read_attributes", &self.read_attributes)
-            .field("refresh_token_rotation", &self.refresh_token_rotation)
-            .field("refresh_token_validity", &self.refresh_token_validity)
-            .field(
-                "supported_identity_providers",
-                &self.supported_identity_providers,
-            )
-            .field("token_validity_units", &self.token_validity_units)
             .field("user_pool_id", &self.user_pool_id)
+            .field("client_name", &self.client_name)
+            .field("generate_secret", &self.generate_secret)
+            .field("client_secret", &"*** Sensitive Data Redacted ***")
+            .field("refresh_token_validity", &self.refresh_token_validity)
+            .field("access_token_validity", &self.access_token_validity)
+            .field("id_token_validity", &self.id_token_validity)
+            .field("token_validity_units", &self.token_validity_units)
+            .field("read_attributes", &self.read_attributes)
             .field("write_attributes", &self.write_attributes)
+            .field("explicit_auth_flows", &self.explicit_auth_flows)
+            .field("supported_identity_providers", &self.supported_identity_providers)
+            .field("callback_urls", &self.callback_urls)
+            .field("logout_urls", &self.logout_urls)
+            .field("default_redirect_uri", &self.default_redirect_uri)
+            .field("allowed_oauth_flows", &self.allowed_oauth_flows)
+            .field("allowed_oauth_scopes", &self.allowed_oauth_scopes)
+            .field("allowed_oauth_flows_user_pool_client", &self.allowed_oauth_flows_user_pool_client)
+            .field("analytics_configuration", &self.analytics_configuration)
+            .field("prevent_user_existence_errors", &self.prevent_user_existence_errors)
+            .field("enable_token_revocation", &self.enable_token_revocation)
+            .field("enable_propagate_additional_user_context_data", &self.enable_propagate_additional_user_context_data)
+            .field("auth_session_validity", &self.auth_session_validity)
+            .field("refresh_token_rotation", &self.refresh_token_rotation)
+            .field("publish_secrets_in_aws_secrets_manager", &self.publish_secrets_in_aws_secrets_manager)
             .finish()
     }
 }
@@ -3260,237 +2622,109 @@ impl std::fmt::Debug for CreateUserPoolClientRequest {
 /// Represents the response from the server to create a user pool client.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateUserPoolClientResponse {
-    #[serde(
-        rename = "UserPoolClient",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserPoolClient", default, skip_serializing_if = "Option::is_none")]
     pub user_pool_client: Option<UserPoolClientType>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateUserPoolDomainRequest {
-    #[serde(
-        rename = "CustomDomainConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub custom_domain_config: Option<CustomDomainConfigType>,
     #[serde(rename = "Domain", default)]
     pub domain: String,
-    #[serde(
-        rename = "ManagedLoginVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub managed_login_version: Option<i32>,
-    #[serde(rename = "Routing", default, skip_serializing_if = "Option::is_none")]
-    pub routing: Option<RoutingType>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "ManagedLoginVersion", default, skip_serializing_if = "Option::is_none")]
+    pub managed_login_version: Option<i32>,
+    #[serde(rename = "CustomDomainConfig", default, skip_serializing_if = "Option::is_none")]
+    pub custom_domain_config: Option<CustomDomainConfigType>,
+    #[serde(rename = "Routing", default, skip_serializing_if = "Option::is_none")]
+    pub routing: Option<RoutingType>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateUserPoolDomainResponse {
-    #[serde(
-        rename = "CloudFrontDomain",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cloud_front_domain: Option<String>,
-    #[serde(
-        rename = "ManagedLoginVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ManagedLoginVersion", default, skip_serializing_if = "Option::is_none")]
     pub managed_login_version: Option<i32>,
+    #[serde(rename = "CloudFrontDomain", default, skip_serializing_if = "Option::is_none")]
+    pub cloud_front_domain: Option<String>,
     #[serde(rename = "Routing", default, skip_serializing_if = "Option::is_none")]
     pub routing: Option<RoutingType>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateUserPoolReplicaRequest {
-    #[serde(rename = "RegionName", default)]
-    pub region_name: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
-    #[serde(
-        rename = "UserPoolTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RegionName", default)]
+    pub region_name: String,
+    #[serde(rename = "UserPoolTags", default, skip_serializing_if = "Option::is_none")]
     pub user_pool_tags: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateUserPoolReplicaResponse {
-    #[serde(
-        rename = "UserPoolReplica",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserPoolReplica", default, skip_serializing_if = "Option::is_none")]
     pub user_pool_replica: Option<UserPoolReplicaType>,
 }
 
 /// Represents the request to create a user pool.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateUserPoolRequest {
-    #[serde(
-        rename = "AccountRecoverySetting",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub account_recovery_setting: Option<AccountRecoverySettingType>,
-    #[serde(
-        rename = "AcrConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub acr_configuration: Option<std::collections::BTreeMap<String, AcrLevelConfigType>>,
-    #[serde(
-        rename = "AdminCreateUserConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub admin_create_user_config: Option<AdminCreateUserConfigType>,
-    #[serde(
-        rename = "AliasAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub alias_attributes: Option<Vec<AliasAttributeType>>,
-    #[serde(
-        rename = "AutoVerifiedAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub auto_verified_attributes: Option<Vec<VerifiedAttributeType>>,
-    #[serde(
-        rename = "DcrConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub dcr_configuration: Option<DcrConfigurationType>,
-    #[serde(
-        rename = "DeletionProtection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub deletion_protection: Option<DeletionProtectionType>,
-    #[serde(
-        rename = "DeviceConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub device_configuration: Option<DeviceConfigurationType>,
-    #[serde(
-        rename = "EmailConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_configuration: Option<EmailConfigurationType>,
-    #[serde(
-        rename = "EmailVerificationMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_verification_message: Option<String>,
-    #[serde(
-        rename = "EmailVerificationSubject",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_verification_subject: Option<String>,
-    #[serde(
-        rename = "IssuerConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub issuer_configuration: Option<IssuerConfigurationType>,
-    #[serde(
-        rename = "KeyConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub key_configuration: Option<KeyConfigurationType>,
-    #[serde(
-        rename = "LambdaConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub lambda_config: Option<LambdaConfigType>,
-    #[serde(
-        rename = "MfaConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub mfa_configuration: Option<UserPoolMfaType>,
-    #[serde(rename = "Policies", default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<UserPoolPolicyType>,
     #[serde(rename = "PoolName", default)]
     pub pool_name: String,
+    #[serde(rename = "Policies", default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<UserPoolPolicyType>,
+    #[serde(rename = "DeletionProtection", default, skip_serializing_if = "Option::is_none")]
+    pub deletion_protection: Option<DeletionProtectionType>,
+    #[serde(rename = "LambdaConfig", default, skip_serializing_if = "Option::is_none")]
+    pub lambda_config: Option<LambdaConfigType>,
+    #[serde(rename = "AutoVerifiedAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub auto_verified_attributes: Option<Vec<VerifiedAttributeType>>,
+    #[serde(rename = "AliasAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub alias_attributes: Option<Vec<AliasAttributeType>>,
+    #[serde(rename = "UsernameAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub username_attributes: Option<Vec<UsernameAttributeType>>,
+    #[serde(rename = "SmsVerificationMessage", default, skip_serializing_if = "Option::is_none")]
+    pub sms_verification_message: Option<String>,
+    #[serde(rename = "EmailVerificationMessage", default, skip_serializing_if = "Option::is_none")]
+    pub email_verification_message: Option<String>,
+    #[serde(rename = "EmailVerificationSubject", default, skip_serializing_if = "Option::is_none")]
+    pub email_verification_subject: Option<String>,
+    #[serde(rename = "VerificationMessageTemplate", default, skip_serializing_if = "Option::is_none")]
+    pub verification_message_template: Option<VerificationMessageTemplateType>,
+    #[serde(rename = "SmsAuthenticationMessage", default, skip_serializing_if = "Option::is_none")]
+    pub sms_authentication_message: Option<String>,
+    #[serde(rename = "MfaConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub mfa_configuration: Option<UserPoolMfaType>,
+    #[serde(rename = "UserAttributeUpdateSettings", default, skip_serializing_if = "Option::is_none")]
+    pub user_attribute_update_settings: Option<UserAttributeUpdateSettingsType>,
+    #[serde(rename = "DeviceConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub device_configuration: Option<DeviceConfigurationType>,
+    #[serde(rename = "EmailConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub email_configuration: Option<EmailConfigurationType>,
+    #[serde(rename = "SmsConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub sms_configuration: Option<SmsConfigurationType>,
+    #[serde(rename = "UserPoolTags", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_tags: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "AdminCreateUserConfig", default, skip_serializing_if = "Option::is_none")]
+    pub admin_create_user_config: Option<AdminCreateUserConfigType>,
     #[serde(rename = "Schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<Vec<SchemaAttributeType>>,
-    #[serde(
-        rename = "SmsAuthenticationMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sms_authentication_message: Option<String>,
-    #[serde(
-        rename = "SmsConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sms_configuration: Option<SmsConfigurationType>,
-    #[serde(
-        rename = "SmsVerificationMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sms_verification_message: Option<String>,
-    #[serde(
-        rename = "UserAttributeUpdateSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_attribute_update_settings: Option<UserAttributeUpdateSettingsType>,
-    #[serde(
-        rename = "UserPoolAddOns",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserPoolAddOns", default, skip_serializing_if = "Option::is_none")]
     pub user_pool_add_ons: Option<UserPoolAddOnsType>,
-    #[serde(
-        rename = "UserPoolTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_tags: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(
-        rename = "UserPoolTier",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_tier: Option<UserPoolTierType>,
-    #[serde(
-        rename = "UsernameAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub username_attributes: Option<Vec<UsernameAttributeType>>,
-    #[serde(
-        rename = "UsernameConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DcrConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub dcr_configuration: Option<DcrConfigurationType>,
+    #[serde(rename = "UsernameConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub username_configuration: Option<UsernameConfigurationType>,
-    #[serde(
-        rename = "VerificationMessageTemplate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub verification_message_template: Option<VerificationMessageTemplateType>,
+    #[serde(rename = "AccountRecoverySetting", default, skip_serializing_if = "Option::is_none")]
+    pub account_recovery_setting: Option<AccountRecoverySettingType>,
+    #[serde(rename = "UserPoolTier", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_tier: Option<UserPoolTierType>,
+    #[serde(rename = "KeyConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub key_configuration: Option<KeyConfigurationType>,
+    #[serde(rename = "IssuerConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub issuer_configuration: Option<IssuerConfigurationType>,
+    #[serde(rename = "AcrConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub acr_configuration: Option<std::collections::BTreeMap<String, AcrLevelConfigType>>,
 }
 
 /// Represents the response from the server for the request to create a user pool.
@@ -3505,26 +2739,20 @@ pub struct CreateUserPoolResponse {
 pub struct CustomDomainConfigType {
     #[serde(rename = "CertificateArn", default)]
     pub certificate_arn: String,
-    #[serde(
-        rename = "SecurityPolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SecurityPolicy", default, skip_serializing_if = "Option::is_none")]
     pub security_policy: Option<SecurityPolicyType>,
 }
 
 /// The properties of a custom email sender Lambda trigger.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CustomEmailLambdaVersionConfigType {
-    #[serde(rename = "LambdaArn", default)]
-    pub lambda_arn: String,
     #[serde(rename = "LambdaVersion", default)]
     pub lambda_version: CustomEmailSenderLambdaVersionType,
+    #[serde(rename = "LambdaArn", default)]
+    pub lambda_arn: String,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum CustomEmailSenderLambdaVersionType {
     #[default]
     #[serde(rename = "V1_0")]
@@ -3560,15 +2788,13 @@ impl std::fmt::Display for CustomEmailSenderLambdaVersionType {
 /// The properties of a custom SMS sender Lambda trigger.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CustomSMSLambdaVersionConfigType {
-    #[serde(rename = "LambdaArn", default)]
-    pub lambda_arn: String,
     #[serde(rename = "LambdaVersion", default)]
     pub lambda_version: CustomSMSSenderLambdaVersionType,
+    #[serde(rename = "LambdaArn", default)]
+    pub lambda_arn: String,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum CustomSMSSenderLambdaVersionType {
     #[default]
     #[serde(rename = "V1_0")]
@@ -3604,41 +2830,19 @@ impl std::fmt::Display for CustomSMSSenderLambdaVersionType {
 /// The dynamic client registration configuration for a user pool.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DcrConfigurationType {
-    #[serde(
-        rename = "AllowedScopes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_scopes: Option<Vec<String>>,
-    #[serde(
-        rename = "AuthenticatedGrantTypes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub authenticated_grant_types: Option<Vec<OAuthFlowType>>,
-    #[serde(
-        rename = "EnableStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EnableStatus", default, skip_serializing_if = "Option::is_none")]
     pub enable_status: Option<StatusType>,
-    #[serde(
-        rename = "OpenDcrEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OpenDcrEnabled", default, skip_serializing_if = "Option::is_none")]
     pub open_dcr_enabled: Option<bool>,
-    #[serde(
-        rename = "OpenDcrGrantTypes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AuthenticatedGrantTypes", default, skip_serializing_if = "Option::is_none")]
+    pub authenticated_grant_types: Option<Vec<OAuthFlowType>>,
+    #[serde(rename = "OpenDcrGrantTypes", default, skip_serializing_if = "Option::is_none")]
     pub open_dcr_grant_types: Option<Vec<OAuthFlowType>>,
+    #[serde(rename = "AllowedScopes", default, skip_serializing_if = "Option::is_none")]
+    pub allowed_scopes: Option<Vec<String>>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum DefaultEmailOptionType {
     #[default]
     #[serde(rename = "CONFIRM_WITH_LINK")]
@@ -3677,10 +2881,10 @@ impl std::fmt::Display for DefaultEmailOptionType {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteCIMDPolicyRequest {
-    #[serde(rename = "CIMDPolicyId", default)]
-    pub cimd_policy_id: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "CIMDPolicyId", default)]
+    pub cimd_policy_id: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -3696,10 +2900,10 @@ pub struct DeleteGroupRequest {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteIdentityProviderRequest {
-    #[serde(rename = "ProviderName", default)]
-    pub provider_name: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "ProviderName", default)]
+    pub provider_name: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -3712,10 +2916,10 @@ pub struct DeleteManagedLoginBrandingRequest {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteResourceServerRequest {
-    #[serde(rename = "Identifier", default)]
-    pub identifier: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "Identifier", default)]
+    pub identifier: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -3729,17 +2933,17 @@ pub struct DeleteTermsRequest {
 /// Represents the request to delete user attributes.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteUserAttributesRequest {
-    #[serde(rename = "AccessToken", default)]
-    pub access_token: String,
     #[serde(rename = "UserAttributeNames", default)]
     pub user_attribute_names: Vec<String>,
+    #[serde(rename = "AccessToken", default)]
+    pub access_token: String,
 }
 
 impl std::fmt::Debug for DeleteUserAttributesRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DeleteUserAttributesRequest")
-            .field("access_token", &"*** Sensitive Data Redacted ***")
             .field("user_attribute_names", &self.user_attribute_names)
+            .field("access_token", &"*** Sensitive Data Redacted ***")
             .finish()
     }
 }
@@ -3751,17 +2955,17 @@ pub struct DeleteUserAttributesResponse {}
 /// Represents the request to delete a user pool client.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteUserPoolClientRequest {
-    #[serde(rename = "ClientId", default)]
-    pub client_id: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "ClientId", default)]
+    pub client_id: String,
 }
 
 impl std::fmt::Debug for DeleteUserPoolClientRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DeleteUserPoolClientRequest")
-            .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("user_pool_id", &self.user_pool_id)
+            .field("client_id", &"*** Sensitive Data Redacted ***")
             .finish()
     }
 }
@@ -3769,20 +2973,20 @@ impl std::fmt::Debug for DeleteUserPoolClientRequest {
 /// The request to delete a specific client secret from a user pool app client.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteUserPoolClientSecretRequest {
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
     #[serde(rename = "ClientId", default)]
     pub client_id: String,
     #[serde(rename = "ClientSecretId", default)]
     pub client_secret_id: String,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
 }
 
 impl std::fmt::Debug for DeleteUserPoolClientSecretRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DeleteUserPoolClientSecretRequest")
+            .field("user_pool_id", &self.user_pool_id)
             .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("client_secret_id", &self.client_secret_id)
-            .field("user_pool_id", &self.user_pool_id)
             .finish()
     }
 }
@@ -3804,19 +3008,15 @@ pub struct DeleteUserPoolDomainResponse {}
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteUserPoolReplicaRequest {
-    #[serde(rename = "RegionName", default)]
-    pub region_name: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "RegionName", default)]
+    pub region_name: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteUserPoolReplicaResponse {
-    #[serde(
-        rename = "UserPoolReplica",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserPoolReplica", default, skip_serializing_if = "Option::is_none")]
     pub user_pool_replica: Option<UserPoolReplicaType>,
 }
 
@@ -3836,9 +3036,7 @@ pub struct DeleteUserRequest {
 
 impl std::fmt::Debug for DeleteUserRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeleteUserRequest")
-            .field("access_token", &"*** Sensitive Data Redacted ***")
-            .finish()
+        f.debug_struct("DeleteUserRequest").field("access_token", &"*** Sensitive Data Redacted ***").finish()
     }
 }
 
@@ -3862,9 +3060,7 @@ impl std::fmt::Debug for DeleteWebAuthnCredentialRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteWebAuthnCredentialResponse {}
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum DeletionProtectionType {
     #[default]
     #[serde(rename = "ACTIVE")]
@@ -3901,9 +3097,7 @@ impl std::fmt::Display for DeletionProtectionType {
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum DeliveryMediumType {
     #[default]
     #[serde(rename = "SMS")]
@@ -3942,10 +3136,10 @@ impl std::fmt::Display for DeliveryMediumType {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeCIMDPolicyRequest {
-    #[serde(rename = "CIMDPolicyId", default)]
-    pub cimd_policy_id: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "CIMDPolicyId", default)]
+    pub cimd_policy_id: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -3956,10 +3150,10 @@ pub struct DescribeCIMDPolicyResponse {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeIdentityProviderRequest {
-    #[serde(rename = "ProviderName", default)]
-    pub provider_name: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "ProviderName", default)]
+    pub provider_name: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -3970,86 +3164,66 @@ pub struct DescribeIdentityProviderResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeManagedLoginBrandingByClientRequest {
-    #[serde(rename = "ClientId", default)]
-    pub client_id: String,
-    #[serde(
-        rename = "ReturnMergedResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub return_merged_resources: Option<bool>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "ClientId", default)]
+    pub client_id: String,
+    #[serde(rename = "ReturnMergedResources", default, skip_serializing_if = "Option::is_none")]
+    pub return_merged_resources: Option<bool>,
 }
 
 impl std::fmt::Debug for DescribeManagedLoginBrandingByClientRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DescribeManagedLoginBrandingByClientRequest")
+            .field("user_pool_id", &self.user_pool_id)
             .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("return_merged_resources", &self.return_merged_resources)
-            .field("user_pool_id", &self.user_pool_id)
             .finish()
     }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeManagedLoginBrandingByClientResponse {
-    #[serde(
-        rename = "ManagedLoginBranding",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ManagedLoginBranding", default, skip_serializing_if = "Option::is_none")]
     pub managed_login_branding: Option<ManagedLoginBrandingType>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeManagedLoginBrandingRequest {
-    #[serde(rename = "ManagedLoginBrandingId", default)]
-    pub managed_login_branding_id: String,
-    #[serde(
-        rename = "ReturnMergedResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub return_merged_resources: Option<bool>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "ManagedLoginBrandingId", default)]
+    pub managed_login_branding_id: String,
+    #[serde(rename = "ReturnMergedResources", default, skip_serializing_if = "Option::is_none")]
+    pub return_merged_resources: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeManagedLoginBrandingResponse {
-    #[serde(
-        rename = "ManagedLoginBranding",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ManagedLoginBranding", default, skip_serializing_if = "Option::is_none")]
     pub managed_login_branding: Option<ManagedLoginBrandingType>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribePointInTimeRecoveryRequest {
-    #[serde(rename = "RestoreId", default)]
-    pub restore_id: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "RestoreId", default)]
+    pub restore_id: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribePointInTimeRecoveryResponse {
-    #[serde(
-        rename = "Restoration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Restoration", default, skip_serializing_if = "Option::is_none")]
     pub restoration: Option<RestorationType>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeResourceServerRequest {
-    #[serde(rename = "Identifier", default)]
-    pub identifier: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "Identifier", default)]
+    pub identifier: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -4060,17 +3234,17 @@ pub struct DescribeResourceServerResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeRiskConfigurationRequest {
-    #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
 }
 
 impl std::fmt::Debug for DescribeRiskConfigurationRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DescribeRiskConfigurationRequest")
-            .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("user_pool_id", &self.user_pool_id)
+            .field("client_id", &"*** Sensitive Data Redacted ***")
             .finish()
     }
 }
@@ -4085,18 +3259,18 @@ pub struct DescribeRiskConfigurationResponse {
 pub struct DescribeTermsByClientRequest {
     #[serde(rename = "ClientId", default)]
     pub client_id: String,
-    #[serde(rename = "TermsName", default)]
-    pub terms_name: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "TermsName", default)]
+    pub terms_name: String,
 }
 
 impl std::fmt::Debug for DescribeTermsByClientRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DescribeTermsByClientRequest")
             .field("client_id", &"*** Sensitive Data Redacted ***")
-            .field("terms_name", &self.terms_name)
             .field("user_pool_id", &self.user_pool_id)
+            .field("terms_name", &self.terms_name)
             .finish()
     }
 }
@@ -4124,37 +3298,33 @@ pub struct DescribeTermsResponse {
 /// Represents the request to describe the user import job.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeUserImportJobRequest {
-    #[serde(rename = "JobId", default)]
-    pub job_id: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "JobId", default)]
+    pub job_id: String,
 }
 
 /// Represents the response from the server to the request to describe the user import job.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeUserImportJobResponse {
-    #[serde(
-        rename = "UserImportJob",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserImportJob", default, skip_serializing_if = "Option::is_none")]
     pub user_import_job: Option<UserImportJobType>,
 }
 
 /// Represents the request to describe a user pool client.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeUserPoolClientRequest {
-    #[serde(rename = "ClientId", default)]
-    pub client_id: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "ClientId", default)]
+    pub client_id: String,
 }
 
 impl std::fmt::Debug for DescribeUserPoolClientRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DescribeUserPoolClientRequest")
-            .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("user_pool_id", &self.user_pool_id)
+            .field("client_id", &"*** Sensitive Data Redacted ***")
             .finish()
     }
 }
@@ -4162,11 +3332,7 @@ impl std::fmt::Debug for DescribeUserPoolClientRequest {
 /// Represents the response from the server from a request to describe the user pool client.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeUserPoolClientResponse {
-    #[serde(
-        rename = "UserPoolClient",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserPoolClient", default, skip_serializing_if = "Option::is_none")]
     pub user_pool_client: Option<UserPoolClientType>,
 }
 
@@ -4178,11 +3344,7 @@ pub struct DescribeUserPoolDomainRequest {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeUserPoolDomainResponse {
-    #[serde(
-        rename = "DomainDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DomainDescription", default, skip_serializing_if = "Option::is_none")]
     pub domain_description: Option<DomainDescriptionType>,
 }
 
@@ -4203,17 +3365,9 @@ pub struct DescribeUserPoolResponse {
 /// The device-remembering configuration for a user pool.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeviceConfigurationType {
-    #[serde(
-        rename = "ChallengeRequiredOnNewDevice",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChallengeRequiredOnNewDevice", default, skip_serializing_if = "Option::is_none")]
     pub challenge_required_on_new_device: Option<bool>,
-    #[serde(
-        rename = "DeviceOnlyRememberedOnUserPrompt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DeviceOnlyRememberedOnUserPrompt", default, skip_serializing_if = "Option::is_none")]
     pub device_only_remembered_on_user_prompt: Option<bool>,
 }
 
@@ -4224,9 +3378,7 @@ pub struct DeviceKeyExistsException {
     pub message: Option<String>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum DeviceRememberedStatusType {
     #[default]
     #[serde(rename = "remembered")]
@@ -4266,11 +3418,7 @@ impl std::fmt::Display for DeviceRememberedStatusType {
 /// A Secure Remote Password (SRP) value that your application generates when you register a user's device.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeviceSecretVerifierConfigType {
-    #[serde(
-        rename = "PasswordVerifier",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PasswordVerifier", default, skip_serializing_if = "Option::is_none")]
     pub password_verifier: Option<String>,
     #[serde(rename = "Salt", default, skip_serializing_if = "Option::is_none")]
     pub salt: Option<String>,
@@ -4279,82 +3427,44 @@ pub struct DeviceSecretVerifierConfigType {
 /// Information about a user's device that they've registered for device SRP authentication in your application.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeviceType {
-    #[serde(
-        rename = "DeviceAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub device_attributes: Option<Vec<AttributeType>>,
-    #[serde(
-        rename = "DeviceCreateDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub device_create_date: Option<f64>,
     #[serde(rename = "DeviceKey", default, skip_serializing_if = "Option::is_none")]
     pub device_key: Option<String>,
-    #[serde(
-        rename = "DeviceLastAuthenticatedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub device_last_authenticated_date: Option<f64>,
-    #[serde(
-        rename = "DeviceLastModifiedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DeviceAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub device_attributes: Option<Vec<AttributeType>>,
+    #[serde(rename = "DeviceCreateDate", default, skip_serializing_if = "Option::is_none")]
+    pub device_create_date: Option<f64>,
+    #[serde(rename = "DeviceLastModifiedDate", default, skip_serializing_if = "Option::is_none")]
     pub device_last_modified_date: Option<f64>,
+    #[serde(rename = "DeviceLastAuthenticatedDate", default, skip_serializing_if = "Option::is_none")]
+    pub device_last_authenticated_date: Option<f64>,
 }
 
 /// A container for information about the user pool domain associated with the hosted UI and OAuth endpoints.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DomainDescriptionType {
-    #[serde(
-        rename = "AWSAccountId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserPoolId", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_id: Option<String>,
+    #[serde(rename = "AWSAccountId", default, skip_serializing_if = "Option::is_none")]
     pub aws_account_id: Option<String>,
-    #[serde(
-        rename = "CloudFrontDistribution",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cloud_front_distribution: Option<String>,
-    #[serde(
-        rename = "CustomDomainConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub custom_domain_config: Option<CustomDomainConfigType>,
     #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    #[serde(
-        rename = "ManagedLoginVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "S3Bucket", default, skip_serializing_if = "Option::is_none")]
+    pub s3_bucket: Option<String>,
+    #[serde(rename = "CloudFrontDistribution", default, skip_serializing_if = "Option::is_none")]
+    pub cloud_front_distribution: Option<String>,
+    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DomainStatusType>,
+    #[serde(rename = "CustomDomainConfig", default, skip_serializing_if = "Option::is_none")]
+    pub custom_domain_config: Option<CustomDomainConfigType>,
+    #[serde(rename = "ManagedLoginVersion", default, skip_serializing_if = "Option::is_none")]
     pub managed_login_version: Option<i32>,
     #[serde(rename = "Routing", default, skip_serializing_if = "Option::is_none")]
     pub routing: Option<RoutingType>,
-    #[serde(rename = "S3Bucket", default, skip_serializing_if = "Option::is_none")]
-    pub s3_bucket: Option<String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<DomainStatusType>,
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_id: Option<String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum DomainStatusType {
     #[default]
     #[serde(rename = "CREATING")]
@@ -4371,13 +3481,7 @@ pub enum DomainStatusType {
 
 impl DomainStatusType {
     /// Every value, in the model's order.
-    pub const ALL: &'static [Self] = &[
-        Self::Creating,
-        Self::Deleting,
-        Self::Updating,
-        Self::Active,
-        Self::Failed,
-    ];
+    pub const ALL: &'static [Self] = &[Self::Creating, Self::Deleting, Self::Updating, Self::Active, Self::Failed];
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -4419,28 +3523,16 @@ pub struct DuplicateProviderException {
 /// The email configuration of your user pool.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EmailConfigurationType {
-    #[serde(
-        rename = "ConfigurationSet",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub configuration_set: Option<String>,
-    #[serde(
-        rename = "EmailSendingAccount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SourceArn", default, skip_serializing_if = "Option::is_none")]
+    pub source_arn: Option<String>,
+    #[serde(rename = "ReplyToEmailAddress", default, skip_serializing_if = "Option::is_none")]
+    pub reply_to_email_address: Option<String>,
+    #[serde(rename = "EmailSendingAccount", default, skip_serializing_if = "Option::is_none")]
     pub email_sending_account: Option<EmailSendingAccountType>,
     #[serde(rename = "From", default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
-    #[serde(
-        rename = "ReplyToEmailAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub reply_to_email_address: Option<String>,
-    #[serde(rename = "SourceArn", default, skip_serializing_if = "Option::is_none")]
-    pub source_arn: Option<String>,
+    #[serde(rename = "ConfigurationSet", default, skip_serializing_if = "Option::is_none")]
+    pub configuration_set: Option<String>,
 }
 
 /// Sets or shows configuration for user pool email message MFA and sign-in with one-time passwords (OTPs).
@@ -4457,17 +3549,11 @@ pub struct EmailMfaConfigType {
 pub struct EmailMfaSettingsType {
     #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(
-        rename = "PreferredMfa",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PreferredMfa", default, skip_serializing_if = "Option::is_none")]
     pub preferred_mfa: Option<bool>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum EmailSendingAccountType {
     #[default]
     #[serde(rename = "COGNITO_DEFAULT")]
@@ -4511,9 +3597,7 @@ pub struct EnableSoftwareTokenMFAException {
     pub message: Option<String>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum EncryptionKeyType {
     #[default]
     #[serde(rename = "AWS_OWNED_KEY")]
@@ -4555,36 +3639,16 @@ impl std::fmt::Display for EncryptionKeyType {
 pub struct EumsSmsConfigurationType {
     #[serde(rename = "CallerArn", default)]
     pub caller_arn: String,
-    #[serde(
-        rename = "ConfigurationSetName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub configuration_set_name: Option<String>,
-    #[serde(
-        rename = "ExternalId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ExternalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
-    #[serde(
-        rename = "InEntityId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub in_entity_id: Option<String>,
-    #[serde(
-        rename = "InTemplateId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub in_template_id: Option<String>,
-    #[serde(
-        rename = "OriginationIdentity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OriginationIdentity", default, skip_serializing_if = "Option::is_none")]
     pub origination_identity: Option<String>,
+    #[serde(rename = "ConfigurationSetName", default, skip_serializing_if = "Option::is_none")]
+    pub configuration_set_name: Option<String>,
+    #[serde(rename = "InEntityId", default, skip_serializing_if = "Option::is_none")]
+    pub in_entity_id: Option<String>,
+    #[serde(rename = "InTemplateId", default, skip_serializing_if = "Option::is_none")]
+    pub in_template_id: Option<String>,
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
@@ -4592,40 +3656,30 @@ pub struct EumsSmsConfigurationType {
 /// The context data that your application submitted in an authentication request with threat protection, as displayed in an AdminListUserAuthEvents response.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EventContextDataType {
+    #[serde(rename = "IpAddress", default, skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    #[serde(rename = "DeviceName", default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+    #[serde(rename = "Timezone", default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
     #[serde(rename = "City", default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     #[serde(rename = "Country", default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(
-        rename = "DeviceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub device_name: Option<String>,
-    #[serde(rename = "IpAddress", default, skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    #[serde(rename = "Timezone", default, skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
 }
 
 /// The feedback that your application submitted to a threat protection event log, as displayed in an AdminListUserAuthEvents response.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EventFeedbackType {
-    #[serde(
-        rename = "FeedbackDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub feedback_date: Option<f64>,
     #[serde(rename = "FeedbackValue", default)]
     pub feedback_value: FeedbackValueType,
     #[serde(rename = "Provider", default)]
     pub provider: String,
+    #[serde(rename = "FeedbackDate", default, skip_serializing_if = "Option::is_none")]
+    pub feedback_date: Option<f64>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum EventFilterType {
     #[default]
     #[serde(rename = "SIGN_IN")]
@@ -4666,9 +3720,7 @@ impl std::fmt::Display for EventFilterType {
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum EventResponseType {
     #[default]
     #[serde(rename = "Pass")]
@@ -4712,25 +3764,15 @@ impl std::fmt::Display for EventResponseType {
 /// The risk evaluation by adaptive authentication, as displayed in an AdminListUserAuthEvents response.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EventRiskType {
-    #[serde(
-        rename = "CompromisedCredentialsDetected",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub compromised_credentials_detected: Option<bool>,
-    #[serde(
-        rename = "RiskDecision",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RiskDecision", default, skip_serializing_if = "Option::is_none")]
     pub risk_decision: Option<RiskDecisionType>,
     #[serde(rename = "RiskLevel", default, skip_serializing_if = "Option::is_none")]
     pub risk_level: Option<RiskLevelType>,
+    #[serde(rename = "CompromisedCredentialsDetected", default, skip_serializing_if = "Option::is_none")]
+    pub compromised_credentials_detected: Option<bool>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum EventSourceName {
     #[default]
     #[serde(rename = "userNotification")]
@@ -4767,9 +3809,7 @@ impl std::fmt::Display for EventSourceName {
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum EventType {
     #[default]
     #[serde(rename = "SignIn")]
@@ -4786,13 +3826,8 @@ pub enum EventType {
 
 impl EventType {
     /// Every value, in the model's order.
-    pub const ALL: &'static [Self] = &[
-        Self::SignIn,
-        Self::SignUp,
-        Self::ForgotPassword,
-        Self::PasswordChange,
-        Self::ResendCode,
-    ];
+    pub const ALL: &'static [Self] =
+        &[Self::SignIn, Self::SignUp, Self::ForgotPassword, Self::PasswordChange, Self::ResendCode];
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -4831,9 +3866,7 @@ pub struct ExpiredCodeException {
     pub message: Option<String>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ExplicitAuthFlowsType {
     #[default]
     #[serde(rename = "ADMIN_NO_SRP_AUTH")]
@@ -4921,15 +3954,13 @@ impl std::fmt::Display for ExplicitAuthFlowsType {
 /// Specifies failover configuration for multi-region user pool domains.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FailoverType {
-    #[serde(rename = "PrimaryRoute53HealthCheckId", default)]
-    pub primary_route53_health_check_id: String,
     #[serde(rename = "SecondaryRegion", default)]
     pub secondary_region: String,
+    #[serde(rename = "PrimaryRoute53HealthCheckId", default)]
+    pub primary_route53_health_check_id: String,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum FeatureType {
     #[default]
     #[serde(rename = "ENABLED")]
@@ -4973,9 +4004,7 @@ pub struct FeatureUnavailableInTierException {
     pub message: Option<String>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum FeedbackValueType {
     #[default]
     #[serde(rename = "Valid")]
@@ -5029,11 +4058,7 @@ pub struct ForbiddenException {
 /// Represents the request to forget the device.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ForgetDeviceRequest {
-    #[serde(
-        rename = "AccessToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AccessToken", default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     #[serde(rename = "DeviceKey", default)]
     pub device_key: String,
@@ -5051,45 +4076,29 @@ impl std::fmt::Debug for ForgetDeviceRequest {
 /// Represents the request to reset a user's password.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ForgotPasswordRequest {
-    #[serde(
-        rename = "AnalyticsMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub analytics_metadata: Option<AnalyticsMetadataType>,
     #[serde(rename = "ClientId", default)]
     pub client_id: String,
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(
-        rename = "SecretHash",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SecretHash", default, skip_serializing_if = "Option::is_none")]
     pub secret_hash: Option<String>,
-    #[serde(
-        rename = "UserContextData",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserContextData", default, skip_serializing_if = "Option::is_none")]
     pub user_context_data: Option<UserContextDataType>,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "AnalyticsMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub analytics_metadata: Option<AnalyticsMetadataType>,
+    #[serde(rename = "ClientMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl std::fmt::Debug for ForgotPasswordRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ForgotPasswordRequest")
-            .field("analytics_metadata", &self.analytics_metadata)
             .field("client_id", &"*** Sensitive Data Redacted ***")
-            .field("client_metadata", &self.client_metadata)
             .field("secret_hash", &"*** Sensitive Data Redacted ***")
             .field("user_context_data", &"*** Sensitive Data Redacted ***")
             .field("username", &"*** Sensitive Data Redacted ***")
+            .field("analytics_metadata", &self.analytics_metadata)
+            .field("client_metadata", &self.client_metadata)
             .finish()
     }
 }
@@ -5097,11 +4106,7 @@ impl std::fmt::Debug for ForgotPasswordRequest {
 /// The response from Amazon Cognito to a request to reset a password.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ForgotPasswordResponse {
-    #[serde(
-        rename = "CodeDeliveryDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CodeDeliveryDetails", default, skip_serializing_if = "Option::is_none")]
     pub code_delivery_details: Option<CodeDeliveryDetailsType>,
 }
 
@@ -5115,124 +4120,85 @@ pub struct GetCSVHeaderRequest {
 /// Represents the response from the server to the request to get the header information of the CSV file for the user import job.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetCSVHeaderResponse {
+    #[serde(rename = "UserPoolId", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_id: Option<String>,
     #[serde(rename = "CSVHeader", default, skip_serializing_if = "Option::is_none")]
     pub csv_header: Option<Vec<String>>,
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_id: Option<String>,
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetClientTokenRequest {
     #[serde(rename = "ClientId", default)]
     pub client_id: String,
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "Scopes", default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<Vec<String>>,
     #[serde(rename = "Secret", default)]
     pub secret: String,
+    #[serde(rename = "Scopes", default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
+    #[serde(rename = "ClientMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl std::fmt::Debug for GetClientTokenRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GetClientTokenRequest")
             .field("client_id", &"*** Sensitive Data Redacted ***")
-            .field("client_metadata", &self.client_metadata)
-            .field("scopes", &self.scopes)
             .field("secret", &"*** Sensitive Data Redacted ***")
+            .field("scopes", &self.scopes)
+            .field("client_metadata", &self.client_metadata)
             .finish()
     }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetClientTokenResponse {
-    #[serde(
-        rename = "ClientAuthenticationResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientAuthenticationResult", default, skip_serializing_if = "Option::is_none")]
     pub client_authentication_result: Option<ClientAuthenticationResultType>,
 }
 
 /// Represents the request to exchange a subject token for a new token.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetDerivedTokenRequest {
-    #[serde(
-        rename = "ActorToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub actor_token: Option<String>,
-    #[serde(
-        rename = "ActorTokenProviderName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub actor_token_provider_name: Option<String>,
-    #[serde(
-        rename = "ActorTokenType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub actor_token_type: Option<TokenTypeIdentifierType>,
-    #[serde(rename = "Audiences", default, skip_serializing_if = "Option::is_none")]
-    pub audiences: Option<Vec<String>>,
     #[serde(rename = "ClientId", default)]
     pub client_id: String,
-    #[serde(
-        rename = "ClientSecret",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientSecret", default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
-    #[serde(
-        rename = "RequestedTokenType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub requested_token_type: Option<IssuedTokenTypeIdentifierType>,
-    #[serde(rename = "Resources", default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<Vec<String>>,
-    #[serde(rename = "Scopes", default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<Vec<String>>,
     #[serde(rename = "SubjectToken", default)]
     pub subject_token: String,
-    #[serde(
-        rename = "SubjectTokenProviderName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub subject_token_provider_name: Option<String>,
     #[serde(rename = "SubjectTokenType", default)]
     pub subject_token_type: TokenTypeIdentifierType,
+    #[serde(rename = "SubjectTokenProviderName", default, skip_serializing_if = "Option::is_none")]
+    pub subject_token_provider_name: Option<String>,
+    #[serde(rename = "ActorToken", default, skip_serializing_if = "Option::is_none")]
+    pub actor_token: Option<String>,
+    #[serde(rename = "ActorTokenType", default, skip_serializing_if = "Option::is_none")]
+    pub actor_token_type: Option<TokenTypeIdentifierType>,
+    #[serde(rename = "ActorTokenProviderName", default, skip_serializing_if = "Option::is_none")]
+    pub actor_token_provider_name: Option<String>,
+    #[serde(rename = "Scopes", default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
+    #[serde(rename = "Audiences", default, skip_serializing_if = "Option::is_none")]
+    pub audiences: Option<Vec<String>>,
+    #[serde(rename = "Resources", default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Vec<String>>,
+    #[serde(rename = "RequestedTokenType", default, skip_serializing_if = "Option::is_none")]
+    pub requested_token_type: Option<IssuedTokenTypeIdentifierType>,
 }
 
 impl std::fmt::Debug for GetDerivedTokenRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GetDerivedTokenRequest")
-            .field("actor_token", &"*** Sensitive Data Redacted ***")
-            .field("actor_token_provider_name", &self.actor_token_provider_name)
-            .field("actor_token_type", &self.actor_token_type)
-            .field("audiences", &self.audiences)
             .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("client_secret", &"*** Sensitive Data Redacted ***")
-            .field("requested_token_type", &self.requested_token_type)
-            .field("resources", &self.resources)
-            .field("scopes", &self.scopes)
             .field("subject_token", &"*** Sensitive Data Redacted ***")
-            .field(
-                "subject_token_provider_name",
-                &self.subject_token_provider_name,
-            )
             .field("subject_token_type", &self.subject_token_type)
+            .field("subject_token_provider_name", &self.subject_token_provider_name)
+            .field("actor_token", &"*** Sensitive Data Redacted ***")
+            .field("actor_token_type", &self.actor_token_type)
+            .field("actor_token_provider_name", &self.actor_token_provider_name)
+            .field("scopes", &self.scopes)
+            .field("audiences", &self.audiences)
+            .field("resources", &self.resources)
+            .field("requested_token_type", &self.requested_token_type)
             .finish()
     }
 }
@@ -5240,26 +4206,26 @@ impl std::fmt::Debug for GetDerivedTokenRequest {
 /// Represents the response to a token exchange request.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetDerivedTokenResponse {
-    #[serde(rename = "ExpiresIn", default, skip_serializing_if = "Option::is_none")]
-    pub expires_in: Option<i32>,
     #[serde(rename = "IssuedToken", default)]
     pub issued_token: String,
     #[serde(rename = "IssuedTokenType", default)]
     pub issued_token_type: IssuedTokenTypeIdentifierType,
-    #[serde(rename = "Scopes", default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<Vec<String>>,
     #[serde(rename = "TokenType", default)]
     pub token_type: OAuthTokenTypeType,
+    #[serde(rename = "ExpiresIn", default, skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<i32>,
+    #[serde(rename = "Scopes", default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
 }
 
 impl std::fmt::Debug for GetDerivedTokenResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GetDerivedTokenResponse")
-            .field("expires_in", &self.expires_in)
             .field("issued_token", &"*** Sensitive Data Redacted ***")
             .field("issued_token_type", &self.issued_token_type)
-            .field("scopes", &self.scopes)
             .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field("scopes", &self.scopes)
             .finish()
     }
 }
@@ -5267,21 +4233,17 @@ impl std::fmt::Debug for GetDerivedTokenResponse {
 /// Represents the request to get the device.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetDeviceRequest {
-    #[serde(
-        rename = "AccessToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub access_token: Option<String>,
     #[serde(rename = "DeviceKey", default)]
     pub device_key: String,
+    #[serde(rename = "AccessToken", default, skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
 }
 
 impl std::fmt::Debug for GetDeviceRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GetDeviceRequest")
-            .field("access_token", &"*** Sensitive Data Redacted ***")
             .field("device_key", &self.device_key)
+            .field("access_token", &"*** Sensitive Data Redacted ***")
             .finish()
     }
 }
@@ -5309,10 +4271,10 @@ pub struct GetGroupResponse {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetIdentityProviderByIdentifierRequest {
-    #[serde(rename = "IdpIdentifier", default)]
-    pub idp_identifier: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "IdpIdentifier", default)]
+    pub idp_identifier: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -5329,11 +4291,7 @@ pub struct GetLogDeliveryConfigurationRequest {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetLogDeliveryConfigurationResponse {
-    #[serde(
-        rename = "LogDeliveryConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LogDeliveryConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub log_delivery_configuration: Option<LogDeliveryConfigurationType>,
 }
 
@@ -5359,71 +4317,55 @@ pub struct GetSigningCertificateRequest {
 /// Response from Amazon Cognito for a signing certificate request.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetSigningCertificateResponse {
-    #[serde(
-        rename = "Certificate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Certificate", default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetTokensFromRefreshTokenRequest {
+    #[serde(rename = "RefreshToken", default)]
+    pub refresh_token: String,
     #[serde(rename = "ClientId", default)]
     pub client_id: String,
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(
-        rename = "ClientSecret",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientSecret", default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     #[serde(rename = "DeviceKey", default, skip_serializing_if = "Option::is_none")]
     pub device_key: Option<String>,
-    #[serde(rename = "RefreshToken", default)]
-    pub refresh_token: String,
+    #[serde(rename = "ClientMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl std::fmt::Debug for GetTokensFromRefreshTokenRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GetTokensFromRefreshTokenRequest")
+            .field("refresh_token", &"*** Sensitive Data Redacted ***")
             .field("client_id", &"*** Sensitive Data Redacted ***")
-            .field("client_metadata", &self.client_metadata)
             .field("client_secret", &"*** Sensitive Data Redacted ***")
             .field("device_key", &self.device_key)
-            .field("refresh_token", &"*** Sensitive Data Redacted ***")
+            .field("client_metadata", &self.client_metadata)
             .finish()
     }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetTokensFromRefreshTokenResponse {
-    #[serde(
-        rename = "AuthenticationResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AuthenticationResult", default, skip_serializing_if = "Option::is_none")]
     pub authentication_result: Option<AuthenticationResultType>,
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetUICustomizationRequest {
-    #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
 }
 
 impl std::fmt::Debug for GetUICustomizationRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GetUICustomizationRequest")
-            .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("user_pool_id", &self.user_pool_id)
+            .field("client_id", &"*** Sensitive Data Redacted ***")
             .finish()
     }
 }
@@ -5441,11 +4383,7 @@ pub struct GetUserAttributeVerificationCodeRequest {
     pub access_token: String,
     #[serde(rename = "AttributeName", default)]
     pub attribute_name: String,
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientMetadata", default, skip_serializing_if = "Option::is_none")]
     pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
@@ -5462,11 +4400,7 @@ impl std::fmt::Debug for GetUserAttributeVerificationCodeRequest {
 /// The verification code response returned by the server response to get the user attribute verification code.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetUserAttributeVerificationCodeResponse {
-    #[serde(
-        rename = "CodeDeliveryDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CodeDeliveryDetails", default, skip_serializing_if = "Option::is_none")]
     pub code_delivery_details: Option<CodeDeliveryDetailsType>,
 }
 
@@ -5478,91 +4412,66 @@ pub struct GetUserAuthFactorsRequest {
 
 impl std::fmt::Debug for GetUserAuthFactorsRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GetUserAuthFactorsRequest")
-            .field("access_token", &"*** Sensitive Data Redacted ***")
-            .finish()
+        f.debug_struct("GetUserAuthFactorsRequest").field("access_token", &"*** Sensitive Data Redacted ***").finish()
     }
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetUserAuthFactorsResponse {
-    #[serde(
-        rename = "ConfiguredUserAuthFactors",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub configured_user_auth_factors: Option<Vec<AuthFactorType>>,
-    #[serde(
-        rename = "PreferredMfaSetting",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub preferred_mfa_setting: Option<String>,
-    #[serde(
-        rename = "UserMFASettingList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_mfa_setting_list: Option<Vec<String>>,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "PreferredMfaSetting", default, skip_serializing_if = "Option::is_none")]
+    pub preferred_mfa_setting: Option<String>,
+    #[serde(rename = "UserMFASettingList", default, skip_serializing_if = "Option::is_none")]
+    pub user_mfa_setting_list: Option<Vec<String>>,
+    #[serde(rename = "ConfiguredUserAuthFactors", default, skip_serializing_if = "Option::is_none")]
+    pub configured_user_auth_factors: Option<Vec<AuthFactorType>>,
 }
 
 impl std::fmt::Debug for GetUserAuthFactorsResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GetUserAuthFactorsResponse")
-            .field(
-                "configured_user_auth_factors",
-                &self.configured_user_auth_factors,
-            )
+            .field("username", &"*** Sensitive Data Redacted ***")
             .field("preferred_mfa_setting", &self.preferred_mfa_setting)
             .field("user_mfa_setting_list", &self.user_mfa_setting_list)
-            .field("username", &"*** Sensitive Data Redacted ***")
+            .field("configured_user_auth_factors", &self.configured_user_auth_factors)
             .finish()
     }
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetUserPoolClientSessionConfigurationRequest {
-    #[serde(rename = "ClientId", default)]
-    pub client_id: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "ClientId", default)]
+    pub client_id: String,
 }
 
 impl std::fmt::Debug for GetUserPoolClientSessionConfigurationRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GetUserPoolClientSessionConfigurationRequest")
-            .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("user_pool_id", &self.user_pool_id)
+            .field("client_id", &"*** Sensitive Data Redacted ***")
             .finish()
     }
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetUserPoolClientSessionConfigurationResponse {
+    #[serde(rename = "UserPoolId", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_id: Option<String>,
     #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    #[serde(
-        rename = "SSOSession",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSOSession", default, skip_serializing_if = "Option::is_none")]
     pub sso_session: Option<ClientSSOSessionConfigType>,
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_id: Option<String>,
 }
 
 impl std::fmt::Debug for GetUserPoolClientSessionConfigurationResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GetUserPoolClientSessionConfigurationResponse")
+            .field("user_pool_id", &self.user_pool_id)
             .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("sso_session", &self.sso_session)
-            .field("user_pool_id", &self.user_pool_id)
             .finish()
     }
 }
@@ -5575,35 +4484,15 @@ pub struct GetUserPoolMfaConfigRequest {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetUserPoolMfaConfigResponse {
-    #[serde(
-        rename = "EmailMfaConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_mfa_configuration: Option<EmailMfaConfigType>,
-    #[serde(
-        rename = "MfaConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub mfa_configuration: Option<UserPoolMfaType>,
-    #[serde(
-        rename = "SmsMfaConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SmsMfaConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub sms_mfa_configuration: Option<SmsMfaConfigType>,
-    #[serde(
-        rename = "SoftwareTokenMfaConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SoftwareTokenMfaConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub software_token_mfa_configuration: Option<SoftwareTokenMfaConfigType>,
-    #[serde(
-        rename = "WebAuthnConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EmailMfaConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub email_mfa_configuration: Option<EmailMfaConfigType>,
+    #[serde(rename = "MfaConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub mfa_configuration: Option<UserPoolMfaType>,
+    #[serde(rename = "WebAuthnConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub web_authn_configuration: Option<WebAuthnConfigurationType>,
 }
 
@@ -5615,24 +4504,12 @@ pub struct GetUserPoolSessionConfigurationRequest {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetUserPoolSessionConfigurationResponse {
-    #[serde(
-        rename = "TokenSession",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub token_session: Option<UserPoolTokenSessionConfigType>,
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserPoolId", default, skip_serializing_if = "Option::is_none")]
     pub user_pool_id: Option<String>,
-    #[serde(
-        rename = "UserSessionTracking",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserSessionTracking", default, skip_serializing_if = "Option::is_none")]
     pub user_session_tracking: Option<UserSessionTrackingType>,
+    #[serde(rename = "TokenSession", default, skip_serializing_if = "Option::is_none")]
+    pub token_session: Option<UserPoolTokenSessionConfigType>,
 }
 
 /// Represents the request to get information about the user.
@@ -5644,47 +4521,33 @@ pub struct GetUserRequest {
 
 impl std::fmt::Debug for GetUserRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GetUserRequest")
-            .field("access_token", &"*** Sensitive Data Redacted ***")
-            .finish()
+        f.debug_struct("GetUserRequest").field("access_token", &"*** Sensitive Data Redacted ***").finish()
     }
 }
 
 /// Represents the response from the server from the request to get information about the user.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GetUserResponse {
-    #[serde(
-        rename = "MFAOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub mfa_options: Option<Vec<MFAOptionType>>,
-    #[serde(
-        rename = "PreferredMfaSetting",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub preferred_mfa_setting: Option<String>,
-    #[serde(rename = "UserAttributes", default)]
-    pub user_attributes: Vec<AttributeType>,
-    #[serde(
-        rename = "UserMFASettingList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_mfa_setting_list: Option<Vec<String>>,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "UserAttributes", default)]
+    pub user_attributes: Vec<AttributeType>,
+    #[serde(rename = "MFAOptions", default, skip_serializing_if = "Option::is_none")]
+    pub mfa_options: Option<Vec<MFAOptionType>>,
+    #[serde(rename = "PreferredMfaSetting", default, skip_serializing_if = "Option::is_none")]
+    pub preferred_mfa_setting: Option<String>,
+    #[serde(rename = "UserMFASettingList", default, skip_serializing_if = "Option::is_none")]
+    pub user_mfa_setting_list: Option<Vec<String>>,
 }
 
 impl std::fmt::Debug for GetUserResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GetUserResponse")
+            .field("username", &"*** Sensitive Data Redacted ***")
+            .field("user_attributes", &self.user_attributes)
             .field("mfa_options", &self.mfa_options)
             .field("preferred_mfa_setting", &self.preferred_mfa_setting)
-            .field("user_attributes", &self.user_attributes)
             .field("user_mfa_setting_list", &self.user_mfa_setting_list)
-            .field("username", &"*** Sensitive Data Redacted ***")
             .finish()
     }
 }
@@ -5698,9 +4561,7 @@ pub struct GlobalSignOutRequest {
 
 impl std::fmt::Debug for GlobalSignOutRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GlobalSignOutRequest")
-            .field("access_token", &"*** Sensitive Data Redacted ***")
-            .finish()
+        f.debug_struct("GlobalSignOutRequest").field("access_token", &"*** Sensitive Data Redacted ***").finish()
     }
 }
 
@@ -5718,121 +4579,55 @@ pub struct GroupExistsException {
 /// A user pool group.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GroupType {
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub creation_date: Option<f64>,
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
     #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    #[serde(
-        rename = "LastModifiedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_modified_date: Option<f64>,
-    #[serde(
-        rename = "Precedence",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub precedence: Option<i32>,
+    #[serde(rename = "UserPoolId", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_id: Option<String>,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     #[serde(rename = "RoleArn", default, skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_id: Option<String>,
+    #[serde(rename = "Precedence", default, skip_serializing_if = "Option::is_none")]
+    pub precedence: Option<i32>,
+    #[serde(rename = "LastModifiedDate", default, skip_serializing_if = "Option::is_none")]
+    pub last_modified_date: Option<f64>,
+    #[serde(rename = "CreationDate", default, skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<f64>,
 }
 
 /// The HTTP header in the ContextData parameter.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HttpHeader {
-    #[serde(
-        rename = "headerName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "headerName", default, skip_serializing_if = "Option::is_none")]
     pub header_name: Option<String>,
-    #[serde(
-        rename = "headerValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "headerValue", default, skip_serializing_if = "Option::is_none")]
     pub header_value: Option<String>,
 }
 
 /// A user pool identity provider (IdP).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct IdentityProviderType {
-    #[serde(
-        rename = "AcrMapping",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub acr_mapping: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(
-        rename = "AttributeMapping",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub attribute_mapping: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub creation_date: Option<f64>,
-    #[serde(
-        rename = "IdpIdentifiers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub idp_identifiers: Option<Vec<String>>,
-    #[serde(
-        rename = "LastModifiedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_modified_date: Option<f64>,
-    #[serde(
-        rename = "ProviderDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provider_details: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(
-        rename = "ProviderName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provider_name: Option<String>,
-    #[serde(
-        rename = "ProviderType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provider_type: Option<IdentityProviderTypeType>,
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserPoolId", default, skip_serializing_if = "Option::is_none")]
     pub user_pool_id: Option<String>,
+    #[serde(rename = "ProviderName", default, skip_serializing_if = "Option::is_none")]
+    pub provider_name: Option<String>,
+    #[serde(rename = "ProviderType", default, skip_serializing_if = "Option::is_none")]
+    pub provider_type: Option<IdentityProviderTypeType>,
+    #[serde(rename = "ProviderDetails", default, skip_serializing_if = "Option::is_none")]
+    pub provider_details: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "AttributeMapping", default, skip_serializing_if = "Option::is_none")]
+    pub attribute_mapping: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "IdpIdentifiers", default, skip_serializing_if = "Option::is_none")]
+    pub idp_identifiers: Option<Vec<String>>,
+    #[serde(rename = "AcrMapping", default, skip_serializing_if = "Option::is_none")]
+    pub acr_mapping: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "LastModifiedDate", default, skip_serializing_if = "Option::is_none")]
+    pub last_modified_date: Option<f64>,
+    #[serde(rename = "CreationDate", default, skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<f64>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum IdentityProviderTypeType {
     #[default]
     #[serde(rename = "SAML")]
@@ -5851,14 +4646,8 @@ pub enum IdentityProviderTypeType {
 
 impl IdentityProviderTypeType {
     /// Every value, in the model's order.
-    pub const ALL: &'static [Self] = &[
-        Self::Saml,
-        Self::Facebook,
-        Self::Google,
-        Self::LoginWithAmazon,
-        Self::SignInWithApple,
-        Self::Oidc,
-    ];
+    pub const ALL: &'static [Self] =
+        &[Self::Saml, Self::Facebook, Self::Google, Self::LoginWithAmazon, Self::SignInWithApple, Self::Oidc];
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -5895,15 +4684,13 @@ impl std::fmt::Display for IdentityProviderTypeType {
 /// The properties of an inbound federation Lambda trigger.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InboundFederationLambdaType {
-    #[serde(rename = "LambdaArn", default)]
-    pub lambda_arn: String,
     #[serde(rename = "LambdaVersion", default)]
     pub lambda_version: InboundFederationLambdaVersionType,
+    #[serde(rename = "LambdaArn", default)]
+    pub lambda_arn: String,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum InboundFederationLambdaVersionType {
     #[default]
     #[serde(rename = "V1_0")]
@@ -5939,48 +4726,32 @@ impl std::fmt::Display for InboundFederationLambdaVersionType {
 /// Initiates the authentication request.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InitiateAuthRequest {
-    #[serde(
-        rename = "AnalyticsMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub analytics_metadata: Option<AnalyticsMetadataType>,
     #[serde(rename = "AuthFlow", default)]
     pub auth_flow: AuthFlowType,
-    #[serde(
-        rename = "AuthParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AuthParameters", default, skip_serializing_if = "Option::is_none")]
     pub auth_parameters: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "ClientMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
     #[serde(rename = "ClientId", default)]
     pub client_id: String,
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "AnalyticsMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub analytics_metadata: Option<AnalyticsMetadataType>,
+    #[serde(rename = "UserContextData", default, skip_serializing_if = "Option::is_none")]
+    pub user_context_data: Option<UserContextDataType>,
     #[serde(rename = "Session", default, skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
-    #[serde(
-        rename = "UserContextData",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_context_data: Option<UserContextDataType>,
 }
 
 impl std::fmt::Debug for InitiateAuthRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InitiateAuthRequest")
-            .field("analytics_metadata", &self.analytics_metadata)
             .field("auth_flow", &self.auth_flow)
             .field("auth_parameters", &"*** Sensitive Data Redacted ***")
-            .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("client_metadata", &self.client_metadata)
-            .field("session", &"*** Sensitive Data Redacted ***")
+            .field("client_id", &"*** Sensitive Data Redacted ***")
+            .field("analytics_metadata", &self.analytics_metadata)
             .field("user_context_data", &"*** Sensitive Data Redacted ***")
+            .field("session", &"*** Sensitive Data Redacted ***")
             .finish()
     }
 }
@@ -5988,61 +4759,41 @@ impl std::fmt::Debug for InitiateAuthRequest {
 /// Initiates the authentication response.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InitiateAuthResponse {
-    #[serde(
-        rename = "AuthenticationResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub authentication_result: Option<AuthenticationResultType>,
-    #[serde(
-        rename = "AvailableChallenges",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub available_challenges: Option<Vec<ChallengeNameType>>,
-    #[serde(
-        rename = "ChallengeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChallengeName", default, skip_serializing_if = "Option::is_none")]
     pub challenge_name: Option<ChallengeNameType>,
-    #[serde(
-        rename = "ChallengeParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub challenge_parameters: Option<std::collections::BTreeMap<String, String>>,
     #[serde(rename = "Session", default, skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
+    #[serde(rename = "ChallengeParameters", default, skip_serializing_if = "Option::is_none")]
+    pub challenge_parameters: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "AuthenticationResult", default, skip_serializing_if = "Option::is_none")]
+    pub authentication_result: Option<AuthenticationResultType>,
+    #[serde(rename = "AvailableChallenges", default, skip_serializing_if = "Option::is_none")]
+    pub available_challenges: Option<Vec<ChallengeNameType>>,
 }
 
 impl std::fmt::Debug for InitiateAuthResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InitiateAuthResponse")
+            .field("challenge_name", &self.challenge_name)
+            .field("session", &"*** Sensitive Data Redacted ***")
+            .field("challenge_parameters", &self.challenge_parameters)
             .field("authentication_result", &self.authentication_result)
             .field("available_challenges", &self.available_challenges)
-            .field("challenge_name", &self.challenge_name)
-            .field("challenge_parameters", &self.challenge_parameters)
-            .field("session", &"*** Sensitive Data Redacted ***")
             .finish()
     }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InitiatePointInTimeRecoveryRequest {
-    #[serde(rename = "RestoreTimestamp", default)]
-    pub restore_timestamp: f64,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "RestoreTimestamp", default)]
+    pub restore_timestamp: f64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InitiatePointInTimeRecoveryResponse {
-    #[serde(
-        rename = "Restoration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Restoration", default, skip_serializing_if = "Option::is_none")]
     pub restoration: Option<RestorationType>,
 }
 
@@ -6086,11 +4837,7 @@ pub struct InvalidOAuthFlowException {
 pub struct InvalidParameterException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(
-        rename = "reasonCode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "reasonCode", default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<String>,
 }
 
@@ -6122,9 +4869,7 @@ pub struct InvalidUserPoolConfigurationException {
     pub message: Option<String>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum IssuedTokenTypeIdentifierType {
     #[default]
     #[serde(rename = "ACCESS_TOKEN")]
@@ -6168,9 +4913,7 @@ pub struct IssuerConfigurationType {
     pub r#type: Option<IssuerType>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum IssuerType {
     #[default]
     #[serde(rename = "ORIGINAL")]
@@ -6219,93 +4962,39 @@ pub struct KeyConfigurationType {
 /// A collection of user pool Lambda triggers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LambdaConfigType {
-    #[serde(
-        rename = "CreateAuthChallenge",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub create_auth_challenge: Option<String>,
-    #[serde(
-        rename = "CustomEmailSender",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub custom_email_sender: Option<CustomEmailLambdaVersionConfigType>,
-    #[serde(
-        rename = "CustomMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub custom_message: Option<String>,
-    #[serde(
-        rename = "CustomSMSSender",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub custom_sms_sender: Option<CustomSMSLambdaVersionConfigType>,
-    #[serde(
-        rename = "DefineAuthChallenge",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub define_auth_challenge: Option<String>,
-    #[serde(
-        rename = "InboundFederation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub inbound_federation: Option<InboundFederationLambdaType>,
-    #[serde(rename = "KMSKeyID", default, skip_serializing_if = "Option::is_none")]
-    pub kms_key_id: Option<String>,
-    #[serde(
-        rename = "PostAuthentication",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub post_authentication: Option<String>,
-    #[serde(
-        rename = "PostConfirmation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub post_confirmation: Option<String>,
-    #[serde(
-        rename = "PreAuthentication",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub pre_authentication: Option<String>,
     #[serde(rename = "PreSignUp", default, skip_serializing_if = "Option::is_none")]
     pub pre_sign_up: Option<String>,
-    #[serde(
-        rename = "PreTokenGeneration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub pre_token_generation: Option<String>,
-    #[serde(
-        rename = "PreTokenGenerationConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub pre_token_generation_config: Option<PreTokenGenerationVersionConfigType>,
-    #[serde(
-        rename = "UserMigration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_migration: Option<String>,
-    #[serde(
-        rename = "VerifyAuthChallengeResponse",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CustomMessage", default, skip_serializing_if = "Option::is_none")]
+    pub custom_message: Option<String>,
+    #[serde(rename = "PostConfirmation", default, skip_serializing_if = "Option::is_none")]
+    pub post_confirmation: Option<String>,
+    #[serde(rename = "PreAuthentication", default, skip_serializing_if = "Option::is_none")]
+    pub pre_authentication: Option<String>,
+    #[serde(rename = "PostAuthentication", default, skip_serializing_if = "Option::is_none")]
+    pub post_authentication: Option<String>,
+    #[serde(rename = "DefineAuthChallenge", default, skip_serializing_if = "Option::is_none")]
+    pub define_auth_challenge: Option<String>,
+    #[serde(rename = "CreateAuthChallenge", default, skip_serializing_if = "Option::is_none")]
+    pub create_auth_challenge: Option<String>,
+    #[serde(rename = "VerifyAuthChallengeResponse", default, skip_serializing_if = "Option::is_none")]
     pub verify_auth_challenge_response: Option<String>,
+    #[serde(rename = "PreTokenGeneration", default, skip_serializing_if = "Option::is_none")]
+    pub pre_token_generation: Option<String>,
+    #[serde(rename = "UserMigration", default, skip_serializing_if = "Option::is_none")]
+    pub user_migration: Option<String>,
+    #[serde(rename = "PreTokenGenerationConfig", default, skip_serializing_if = "Option::is_none")]
+    pub pre_token_generation_config: Option<PreTokenGenerationVersionConfigType>,
+    #[serde(rename = "CustomSMSSender", default, skip_serializing_if = "Option::is_none")]
+    pub custom_sms_sender: Option<CustomSMSLambdaVersionConfigType>,
+    #[serde(rename = "CustomEmailSender", default, skip_serializing_if = "Option::is_none")]
+    pub custom_email_sender: Option<CustomEmailLambdaVersionConfigType>,
+    #[serde(rename = "KMSKeyID", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    #[serde(rename = "InboundFederation", default, skip_serializing_if = "Option::is_none")]
+    pub inbound_federation: Option<InboundFederationLambdaType>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum LimitClass {
     #[default]
     #[serde(rename = "API_CATEGORY")]
@@ -6341,10 +5030,10 @@ impl std::fmt::Display for LimitClass {
 /// The class and attributes that identify a specific limit at the account level.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LimitDefinitionType {
-    #[serde(rename = "Attributes", default)]
-    pub attributes: std::collections::BTreeMap<String, String>,
     #[serde(rename = "LimitClass", default)]
     pub limit_class: LimitClass,
+    #[serde(rename = "Attributes", default)]
+    pub attributes: std::collections::BTreeMap<String, String>,
 }
 
 /// This exception is thrown when a user exceeds the limit for a requested Amazon Web Services resource.
@@ -6357,58 +5046,50 @@ pub struct LimitExceededException {
 /// The limit definition and current limit values for a provisioned limit.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LimitType {
-    #[serde(rename = "FreeLimitValue", default)]
-    pub free_limit_value: i32,
     #[serde(rename = "LimitDefinition", default)]
     pub limit_definition: LimitDefinitionType,
     #[serde(rename = "ProvisionedLimitValue", default)]
     pub provisioned_limit_value: i32,
+    #[serde(rename = "FreeLimitValue", default)]
+    pub free_limit_value: i32,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListCIMDPoliciesRequest {
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_results: Option<i32>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListCIMDPoliciesResponse {
-    #[serde(rename = "CIMDPolicies", default)]
-    pub cimd_policies: Vec<CIMDPolicySummaryType>,
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+    #[serde(rename = "CIMDPolicies", default)]
+    pub cimd_policies: Vec<CIMDPolicySummaryType>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListClientMetadataURLsRequest {
-    #[serde(rename = "CIMDPolicyId", default)]
-    pub cimd_policy_id: String,
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_results: Option<i32>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "CIMDPolicyId", default)]
+    pub cimd_policy_id: String,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListClientMetadataURLsResponse {
-    #[serde(rename = "ClientMetadataURLs", default)]
-    pub client_metadata_urls: Vec<ClientMetadataURLType>,
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+    #[serde(rename = "ClientMetadataURLs", default)]
+    pub client_metadata_urls: Vec<ClientMetadataURLType>,
 }
 
 /// Represents the request to list the devices.
@@ -6418,11 +5099,7 @@ pub struct ListDevicesRequest {
     pub access_token: String,
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
-    #[serde(
-        rename = "PaginationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PaginationToken", default, skip_serializing_if = "Option::is_none")]
     pub pagination_token: Option<String>,
 }
 
@@ -6441,22 +5118,18 @@ impl std::fmt::Debug for ListDevicesRequest {
 pub struct ListDevicesResponse {
     #[serde(rename = "Devices", default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<DeviceType>>,
-    #[serde(
-        rename = "PaginationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PaginationToken", default, skip_serializing_if = "Option::is_none")]
     pub pagination_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListGroupsRequest {
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -6469,72 +5142,56 @@ pub struct ListGroupsResponse {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListIdentityProvidersRequest {
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListIdentityProvidersResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
     #[serde(rename = "Providers", default)]
     pub providers: Vec<ProviderDescription>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListPointInTimeRecoveriesRequest {
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_results: Option<i32>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListPointInTimeRecoveriesResponse {
+    #[serde(rename = "Restorations", default, skip_serializing_if = "Option::is_none")]
+    pub restorations: Option<Vec<RestorationDescriptionType>>,
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(
-        rename = "Restorations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub restorations: Option<Vec<RestorationDescriptionType>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceServersRequest {
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListResourceServersResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
     #[serde(rename = "ResourceServers", default)]
     pub resource_servers: Vec<ResourceServerType>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -6551,75 +5208,59 @@ pub struct ListTagsForResourceResponse {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListTermsRequest {
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListTermsResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
     #[serde(rename = "Terms", default)]
     pub terms: Vec<TermsDescriptionType>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 /// Represents the request to list the user import jobs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListUserImportJobsRequest {
-    #[serde(rename = "MaxResults", default)]
-    pub max_results: i32,
-    #[serde(
-        rename = "PaginationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub pagination_token: Option<String>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "MaxResults", default)]
+    pub max_results: i32,
+    #[serde(rename = "PaginationToken", default, skip_serializing_if = "Option::is_none")]
+    pub pagination_token: Option<String>,
 }
 
 /// Represents the response from the server to the request to list the user import jobs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListUserImportJobsResponse {
-    #[serde(
-        rename = "PaginationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub pagination_token: Option<String>,
-    #[serde(
-        rename = "UserImportJobs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserImportJobs", default, skip_serializing_if = "Option::is_none")]
     pub user_import_jobs: Option<Vec<UserImportJobType>>,
+    #[serde(rename = "PaginationToken", default, skip_serializing_if = "Option::is_none")]
+    pub pagination_token: Option<String>,
 }
 
 /// The request to list client secrets for a user pool app client.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListUserPoolClientSecretsRequest {
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
     #[serde(rename = "ClientId", default)]
     pub client_id: String,
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
 }
 
 impl std::fmt::Debug for ListUserPoolClientSecretsRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ListUserPoolClientSecretsRequest")
+            .field("user_pool_id", &self.user_pool_id)
             .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("next_token", &self.next_token)
-            .field("user_pool_id", &self.user_pool_id)
             .finish()
     }
 }
@@ -6627,11 +5268,7 @@ impl std::fmt::Debug for ListUserPoolClientSecretsRequest {
 /// The response containing the list of client secret metadata.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListUserPoolClientSecretsResponse {
-    #[serde(
-        rename = "ClientSecrets",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientSecrets", default, skip_serializing_if = "Option::is_none")]
     pub client_secrets: Option<Vec<ClientSecretDescriptorType>>,
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
@@ -6640,73 +5277,57 @@ pub struct ListUserPoolClientSecretsResponse {
 /// Represents the request to list the user pool clients.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListUserPoolClientsRequest {
-    #[serde(
-        rename = "ClientType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_type: Option<ClientTypeType>,
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
+    #[serde(rename = "ClientType", default, skip_serializing_if = "Option::is_none")]
+    pub client_type: Option<ClientTypeType>,
 }
 
 /// Represents the response from the server that lists user pool clients.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListUserPoolClientsResponse {
+    #[serde(rename = "UserPoolClients", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_clients: Option<Vec<UserPoolClientDescription>>,
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(
-        rename = "UserPoolClients",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_clients: Option<Vec<UserPoolClientDescription>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListUserPoolReplicasRequest {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListUserPoolReplicasResponse {
+    #[serde(rename = "UserPoolReplicas", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_replicas: Option<Vec<UserPoolReplicaType>>,
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(
-        rename = "UserPoolReplicas",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_replicas: Option<Vec<UserPoolReplicaType>>,
 }
 
 /// Represents the request to list user pools.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListUserPoolsRequest {
-    #[serde(rename = "MaxResults", default)]
-    pub max_results: i32,
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+    #[serde(rename = "MaxResults", default)]
+    pub max_results: i32,
 }
 
 /// Represents the response to list user pools.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListUserPoolsResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
     #[serde(rename = "UserPools", default, skip_serializing_if = "Option::is_none")]
     pub user_pools: Option<Vec<UserPoolDescriptionType>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -6728,88 +5349,72 @@ impl std::fmt::Debug for ListUserSessionsRequest {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListUserSessionsResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
     #[serde(rename = "Sessions", default, skip_serializing_if = "Option::is_none")]
     pub sessions: Option<Vec<SessionDescriptionType>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListUsersInGroupRequest {
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
     #[serde(rename = "GroupName", default)]
     pub group_name: String,
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListUsersInGroupResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
     #[serde(rename = "Users", default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<UserType>>,
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
 }
 
 /// Represents the request to list users.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListUsersRequest {
-    #[serde(
-        rename = "AttributesToGet",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub attributes_to_get: Option<Vec<String>>,
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i32>,
-    #[serde(
-        rename = "PaginationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub pagination_token: Option<String>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "AttributesToGet", default, skip_serializing_if = "Option::is_none")]
+    pub attributes_to_get: Option<Vec<String>>,
+    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    #[serde(rename = "PaginationToken", default, skip_serializing_if = "Option::is_none")]
+    pub pagination_token: Option<String>,
+    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
 }
 
 /// The response from the request to list users.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListUsersResponse {
-    #[serde(
-        rename = "PaginationToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub pagination_token: Option<String>,
     #[serde(rename = "Users", default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<UserType>>,
+    #[serde(rename = "PaginationToken", default, skip_serializing_if = "Option::is_none")]
+    pub pagination_token: Option<String>,
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ListWebAuthnCredentialsRequest {
     #[serde(rename = "AccessToken", default)]
     pub access_token: String,
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_results: Option<i32>,
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
 }
 
 impl std::fmt::Debug for ListWebAuthnCredentialsRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ListWebAuthnCredentialsRequest")
             .field("access_token", &"*** Sensitive Data Redacted ***")
-            .field("max_results", &self.max_results)
             .field("next_token", &self.next_token)
+            .field("max_results", &self.max_results)
             .finish()
     }
 }
@@ -6825,42 +5430,28 @@ pub struct ListWebAuthnCredentialsResponse {
 /// The configuration of user event logs to an external Amazon Web Services service like Amazon Data Firehose, Amazon S3, or Amazon CloudWatch Logs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LogConfigurationType {
-    #[serde(
-        rename = "CloudWatchLogsConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cloud_watch_logs_configuration: Option<CloudWatchLogsConfigurationType>,
-    #[serde(rename = "EventSource", default)]
-    pub event_source: EventSourceName,
-    #[serde(
-        rename = "FirehoseConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub firehose_configuration: Option<FirehoseConfigurationType>,
     #[serde(rename = "LogLevel", default)]
     pub log_level: LogLevel,
-    #[serde(
-        rename = "S3Configuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EventSource", default)]
+    pub event_source: EventSourceName,
+    #[serde(rename = "CloudWatchLogsConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub cloud_watch_logs_configuration: Option<CloudWatchLogsConfigurationType>,
+    #[serde(rename = "S3Configuration", default, skip_serializing_if = "Option::is_none")]
     pub s3_configuration: Option<S3ConfigurationType>,
+    #[serde(rename = "FirehoseConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub firehose_configuration: Option<FirehoseConfigurationType>,
 }
 
 /// The logging parameters of a user pool, as returned in the response to a GetLogDeliveryConfiguration request.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LogDeliveryConfigurationType {
-    #[serde(rename = "LogConfigurations", default)]
-    pub log_configurations: Vec<LogConfigurationType>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "LogConfigurations", default)]
+    pub log_configurations: Vec<LogConfigurationType>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum LogLevel {
     #[default]
     #[serde(rename = "ERROR")]
@@ -6907,18 +5498,10 @@ pub struct MFAMethodNotFoundException {
 /// This data type is no longer supported.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MFAOptionType {
-    #[serde(
-        rename = "AttributeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub attribute_name: Option<String>,
-    #[serde(
-        rename = "DeliveryMedium",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DeliveryMedium", default, skip_serializing_if = "Option::is_none")]
     pub delivery_medium: Option<DeliveryMediumType>,
+    #[serde(rename = "AttributeName", default, skip_serializing_if = "Option::is_none")]
+    pub attribute_name: Option<String>,
 }
 
 /// This exception is thrown when you attempt to apply a managed login branding style to an app client that already has an assigned style.
@@ -6931,45 +5514,23 @@ pub struct ManagedLoginBrandingExistsException {
 /// A managed login branding style that's assigned to a user pool app client.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ManagedLoginBrandingType {
-    #[serde(rename = "Assets", default, skip_serializing_if = "Option::is_none")]
-    pub assets: Option<Vec<AssetType>>,
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub creation_date: Option<f64>,
-    #[serde(
-        rename = "LastModifiedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_modified_date: Option<f64>,
-    #[serde(
-        rename = "ManagedLoginBrandingId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ManagedLoginBrandingId", default, skip_serializing_if = "Option::is_none")]
     pub managed_login_branding_id: Option<String>,
+    #[serde(rename = "UserPoolId", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_id: Option<String>,
+    #[serde(rename = "UseCognitoProvidedValues", default, skip_serializing_if = "Option::is_none")]
+    pub use_cognito_provided_values: Option<bool>,
     #[serde(rename = "Settings", default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<serde_json::Value>,
-    #[serde(
-        rename = "UseCognitoProvidedValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_cognito_provided_values: Option<bool>,
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_id: Option<String>,
+    #[serde(rename = "Assets", default, skip_serializing_if = "Option::is_none")]
+    pub assets: Option<Vec<AssetType>>,
+    #[serde(rename = "CreationDate", default, skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<f64>,
+    #[serde(rename = "LastModifiedDate", default, skip_serializing_if = "Option::is_none")]
+    pub last_modified_date: Option<f64>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum MessageActionType {
     #[default]
     #[serde(rename = "RESEND")]
@@ -7009,37 +5570,21 @@ impl std::fmt::Display for MessageActionType {
 /// The message template structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MessageTemplateType {
-    #[serde(
-        rename = "EmailMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_message: Option<String>,
-    #[serde(
-        rename = "EmailSubject",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_subject: Option<String>,
-    #[serde(
-        rename = "SMSMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SMSMessage", default, skip_serializing_if = "Option::is_none")]
     pub sms_message: Option<String>,
+    #[serde(rename = "EmailMessage", default, skip_serializing_if = "Option::is_none")]
+    pub email_message: Option<String>,
+    #[serde(rename = "EmailSubject", default, skip_serializing_if = "Option::is_none")]
+    pub email_subject: Option<String>,
 }
 
 /// Information that your user pool responds with in AuthenticationResult when you configure it to remember devices and a user signs in with an unrecognized device.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NewDeviceMetadataType {
-    #[serde(
-        rename = "DeviceGroupKey",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub device_group_key: Option<String>,
     #[serde(rename = "DeviceKey", default, skip_serializing_if = "Option::is_none")]
     pub device_key: Option<String>,
+    #[serde(rename = "DeviceGroupKey", default, skip_serializing_if = "Option::is_none")]
+    pub device_group_key: Option<String>,
 }
 
 /// This exception is thrown when a user isn't authorized.
@@ -7052,35 +5597,27 @@ pub struct NotAuthorizedException {
 /// The configuration for Amazon SES email messages that threat protection sends to a user when your adaptive authentication automated response has a Notify action.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NotifyConfigurationType {
-    #[serde(
-        rename = "BlockEmail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub block_email: Option<NotifyEmailType>,
     #[serde(rename = "From", default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
-    #[serde(rename = "MfaEmail", default, skip_serializing_if = "Option::is_none")]
-    pub mfa_email: Option<NotifyEmailType>,
-    #[serde(
-        rename = "NoActionEmail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub no_action_email: Option<NotifyEmailType>,
     #[serde(rename = "ReplyTo", default, skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<String>,
     #[serde(rename = "SourceArn", default)]
     pub source_arn: String,
+    #[serde(rename = "BlockEmail", default, skip_serializing_if = "Option::is_none")]
+    pub block_email: Option<NotifyEmailType>,
+    #[serde(rename = "NoActionEmail", default, skip_serializing_if = "Option::is_none")]
+    pub no_action_email: Option<NotifyEmailType>,
+    #[serde(rename = "MfaEmail", default, skip_serializing_if = "Option::is_none")]
+    pub mfa_email: Option<NotifyEmailType>,
 }
 
 /// The template for email messages that threat protection sends to a user when your threat protection automated response has a Notify action.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NotifyEmailType {
-    #[serde(rename = "HtmlBody", default, skip_serializing_if = "Option::is_none")]
-    pub html_body: Option<String>,
     #[serde(rename = "Subject", default)]
     pub subject: String,
+    #[serde(rename = "HtmlBody", default, skip_serializing_if = "Option::is_none")]
+    pub html_body: Option<String>,
     #[serde(rename = "TextBody", default, skip_serializing_if = "Option::is_none")]
     pub text_body: Option<String>,
 }
@@ -7088,15 +5625,13 @@ pub struct NotifyEmailType {
 /// The minimum and maximum values of an attribute that is of the number type, for example custom:age .
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NumberAttributeConstraintsType {
-    #[serde(rename = "MaxValue", default, skip_serializing_if = "Option::is_none")]
-    pub max_value: Option<String>,
     #[serde(rename = "MinValue", default, skip_serializing_if = "Option::is_none")]
     pub min_value: Option<String>,
+    #[serde(rename = "MaxValue", default, skip_serializing_if = "Option::is_none")]
+    pub max_value: Option<String>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum OAuthFlowType {
     #[default]
     #[serde(rename = "code")]
@@ -7137,9 +5672,7 @@ impl std::fmt::Display for OAuthFlowType {
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum OAuthTokenTypeType {
     #[default]
     #[serde(rename = "Bearer")]
@@ -7183,9 +5716,7 @@ pub struct OperationNotEnabledException {
     pub message: Option<String>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum PasswordHashingAlgorithmType {
     #[default]
     #[serde(rename = "BCRYPT")]
@@ -7200,12 +5731,7 @@ pub enum PasswordHashingAlgorithmType {
 
 impl PasswordHashingAlgorithmType {
     /// Every value, in the model's order.
-    pub const ALL: &'static [Self] = &[
-        Self::Bcrypt,
-        Self::Scrypt,
-        Self::Argon2id,
-        Self::Pbkdf2Sha256,
-    ];
+    pub const ALL: &'static [Self] = &[Self::Bcrypt, Self::Scrypt, Self::Argon2id, Self::Pbkdf2Sha256];
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -7245,47 +5771,19 @@ pub struct PasswordHistoryPolicyViolationException {
 /// The password policy settings for a user pool, including complexity, history, and length requirements.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PasswordPolicyType {
-    #[serde(
-        rename = "MinimumLength",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MinimumLength", default, skip_serializing_if = "Option::is_none")]
     pub minimum_length: Option<i32>,
-    #[serde(
-        rename = "PasswordHistorySize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub password_history_size: Option<i32>,
-    #[serde(
-        rename = "RequireLowercase",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub require_lowercase: Option<bool>,
-    #[serde(
-        rename = "RequireNumbers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub require_numbers: Option<bool>,
-    #[serde(
-        rename = "RequireSymbols",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub require_symbols: Option<bool>,
-    #[serde(
-        rename = "RequireUppercase",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RequireUppercase", default, skip_serializing_if = "Option::is_none")]
     pub require_uppercase: Option<bool>,
-    #[serde(
-        rename = "TemporaryPasswordValidityDays",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RequireLowercase", default, skip_serializing_if = "Option::is_none")]
+    pub require_lowercase: Option<bool>,
+    #[serde(rename = "RequireNumbers", default, skip_serializing_if = "Option::is_none")]
+    pub require_numbers: Option<bool>,
+    #[serde(rename = "RequireSymbols", default, skip_serializing_if = "Option::is_none")]
+    pub require_symbols: Option<bool>,
+    #[serde(rename = "PasswordHistorySize", default, skip_serializing_if = "Option::is_none")]
+    pub password_history_size: Option<i32>,
+    #[serde(rename = "TemporaryPasswordValidityDays", default, skip_serializing_if = "Option::is_none")]
     pub temporary_password_validity_days: Option<i32>,
 }
 
@@ -7296,9 +5794,7 @@ pub struct PasswordResetRequiredException {
     pub message: Option<String>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum PreTokenGenerationLambdaVersionType {
     #[default]
     #[serde(rename = "V1_0")]
@@ -7342,10 +5838,10 @@ impl std::fmt::Display for PreTokenGenerationLambdaVersionType {
 /// The properties of a pre token generation Lambda trigger.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PreTokenGenerationVersionConfigType {
-    #[serde(rename = "LambdaArn", default)]
-    pub lambda_arn: String,
     #[serde(rename = "LambdaVersion", default)]
     pub lambda_version: PreTokenGenerationLambdaVersionType,
+    #[serde(rename = "LambdaArn", default)]
+    pub lambda_arn: String,
 }
 
 /// This exception is thrown when a precondition is not met.
@@ -7355,9 +5851,7 @@ pub struct PreconditionNotMetException {
     pub message: Option<String>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum PreventUserExistenceErrorTypes {
     #[default]
     #[serde(rename = "LEGACY")]
@@ -7397,58 +5891,28 @@ impl std::fmt::Display for PreventUserExistenceErrorTypes {
 /// The details of a user pool identity provider (IdP), including name and type.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProviderDescription {
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub creation_date: Option<f64>,
-    #[serde(
-        rename = "LastModifiedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_modified_date: Option<f64>,
-    #[serde(
-        rename = "ProviderName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ProviderName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
-    #[serde(
-        rename = "ProviderType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ProviderType", default, skip_serializing_if = "Option::is_none")]
     pub provider_type: Option<IdentityProviderTypeType>,
+    #[serde(rename = "LastModifiedDate", default, skip_serializing_if = "Option::is_none")]
+    pub last_modified_date: Option<f64>,
+    #[serde(rename = "CreationDate", default, skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<f64>,
 }
 
 /// The characteristics of a source or destination user for linking a federated user profile to a local user profile.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProviderUserIdentifierType {
-    #[serde(
-        rename = "ProviderAttributeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provider_attribute_name: Option<String>,
-    #[serde(
-        rename = "ProviderAttributeValue",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provider_attribute_value: Option<String>,
-    #[serde(
-        rename = "ProviderName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ProviderName", default, skip_serializing_if = "Option::is_none")]
     pub provider_name: Option<String>,
+    #[serde(rename = "ProviderAttributeName", default, skip_serializing_if = "Option::is_none")]
+    pub provider_attribute_name: Option<String>,
+    #[serde(rename = "ProviderAttributeValue", default, skip_serializing_if = "Option::is_none")]
+    pub provider_attribute_value: Option<String>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum RecoveryOptionNameType {
     #[default]
     #[serde(rename = "verified_email")]
@@ -7461,11 +5925,7 @@ pub enum RecoveryOptionNameType {
 
 impl RecoveryOptionNameType {
     /// Every value, in the model's order.
-    pub const ALL: &'static [Self] = &[
-        Self::VerifiedEmail,
-        Self::VerifiedPhoneNumber,
-        Self::AdminOnly,
-    ];
+    pub const ALL: &'static [Self] = &[Self::VerifiedEmail, Self::VerifiedPhoneNumber, Self::AdminOnly];
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -7496,10 +5956,10 @@ impl std::fmt::Display for RecoveryOptionNameType {
 /// A recovery option for a user.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RecoveryOptionType {
-    #[serde(rename = "Name", default)]
-    pub name: RecoveryOptionNameType,
     #[serde(rename = "Priority", default)]
     pub priority: i32,
+    #[serde(rename = "Name", default)]
+    pub name: RecoveryOptionNameType,
 }
 
 /// This exception is throw when your application requests token refresh with a refresh token that has been invalidated by refresh-token rotation.
@@ -7514,17 +5974,11 @@ pub struct RefreshTokenReuseException {
 pub struct RefreshTokenRotationType {
     #[serde(rename = "Feature", default)]
     pub feature: FeatureType,
-    #[serde(
-        rename = "RetryGracePeriodSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RetryGracePeriodSeconds", default, skip_serializing_if = "Option::is_none")]
     pub retry_grace_period_seconds: Option<i32>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ReplicaRoleType {
     #[default]
     #[serde(rename = "PRIMARY")]
@@ -7561,9 +6015,7 @@ impl std::fmt::Display for ReplicaRoleType {
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ReplicaStatusType {
     #[default]
     #[serde(rename = "CREATING")]
@@ -7578,8 +6030,7 @@ pub enum ReplicaStatusType {
 
 impl ReplicaStatusType {
     /// Every value, in the model's order.
-    pub const ALL: &'static [Self] =
-        &[Self::Creating, Self::Active, Self::Inactive, Self::Deleting];
+    pub const ALL: &'static [Self] = &[Self::Creating, Self::Active, Self::Inactive, Self::Deleting];
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -7612,45 +6063,29 @@ impl std::fmt::Display for ReplicaStatusType {
 /// Represents the request to resend the confirmation code.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResendConfirmationCodeRequest {
-    #[serde(
-        rename = "AnalyticsMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub analytics_metadata: Option<AnalyticsMetadataType>,
     #[serde(rename = "ClientId", default)]
     pub client_id: String,
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(
-        rename = "SecretHash",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SecretHash", default, skip_serializing_if = "Option::is_none")]
     pub secret_hash: Option<String>,
-    #[serde(
-        rename = "UserContextData",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserContextData", default, skip_serializing_if = "Option::is_none")]
     pub user_context_data: Option<UserContextDataType>,
     #[serde(rename = "Username", default)]
     pub username: String,
+    #[serde(rename = "AnalyticsMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub analytics_metadata: Option<AnalyticsMetadataType>,
+    #[serde(rename = "ClientMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl std::fmt::Debug for ResendConfirmationCodeRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ResendConfirmationCodeRequest")
-            .field("analytics_metadata", &self.analytics_metadata)
             .field("client_id", &"*** Sensitive Data Redacted ***")
-            .field("client_metadata", &self.client_metadata)
             .field("secret_hash", &"*** Sensitive Data Redacted ***")
             .field("user_context_data", &"*** Sensitive Data Redacted ***")
             .field("username", &"*** Sensitive Data Redacted ***")
+            .field("analytics_metadata", &self.analytics_metadata)
+            .field("client_metadata", &self.client_metadata)
             .finish()
     }
 }
@@ -7658,11 +6093,7 @@ impl std::fmt::Debug for ResendConfirmationCodeRequest {
 /// The response from the server when Amazon Cognito makes the request to resend a confirmation code.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResendConfirmationCodeResponse {
-    #[serde(
-        rename = "CodeDeliveryDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CodeDeliveryDetails", default, skip_serializing_if = "Option::is_none")]
     pub code_delivery_details: Option<CodeDeliveryDetailsType>,
 }
 
@@ -7673,9 +6104,7 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ResourceServerManagedByType {
     #[default]
     #[serde(rename = "COGNITO")]
@@ -7711,80 +6140,56 @@ impl std::fmt::Display for ResourceServerManagedByType {
 /// One custom scope associated with a user pool resource server.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResourceServerScopeType {
-    #[serde(rename = "ScopeDescription", default)]
-    pub scope_description: String,
     #[serde(rename = "ScopeName", default)]
     pub scope_name: String,
+    #[serde(rename = "ScopeDescription", default)]
+    pub scope_description: String,
 }
 
 /// The details of a resource server configuration and associated custom scopes in a user pool.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResourceServerType {
-    #[serde(
-        rename = "Identifier",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserPoolId", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_id: Option<String>,
+    #[serde(rename = "Identifier", default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    #[serde(rename = "ManagedBy", default, skip_serializing_if = "Option::is_none")]
-    pub managed_by: Option<ResourceServerManagedByType>,
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(rename = "Scopes", default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ResourceServerScopeType>>,
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_id: Option<String>,
+    #[serde(rename = "ManagedBy", default, skip_serializing_if = "Option::is_none")]
+    pub managed_by: Option<ResourceServerManagedByType>,
 }
 
 /// The request to respond to an authentication challenge.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RespondToAuthChallengeRequest {
-    #[serde(
-        rename = "AnalyticsMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub analytics_metadata: Option<AnalyticsMetadataType>,
-    #[serde(rename = "ChallengeName", default)]
-    pub challenge_name: ChallengeNameType,
-    #[serde(
-        rename = "ChallengeResponses",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub challenge_responses: Option<std::collections::BTreeMap<String, String>>,
     #[serde(rename = "ClientId", default)]
     pub client_id: String,
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "ChallengeName", default)]
+    pub challenge_name: ChallengeNameType,
     #[serde(rename = "Session", default, skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
-    #[serde(
-        rename = "UserContextData",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChallengeResponses", default, skip_serializing_if = "Option::is_none")]
+    pub challenge_responses: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "AnalyticsMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub analytics_metadata: Option<AnalyticsMetadataType>,
+    #[serde(rename = "UserContextData", default, skip_serializing_if = "Option::is_none")]
     pub user_context_data: Option<UserContextDataType>,
+    #[serde(rename = "ClientMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl std::fmt::Debug for RespondToAuthChallengeRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RespondToAuthChallengeRequest")
-            .field("analytics_metadata", &self.analytics_metadata)
-            .field("challenge_name", &self.challenge_name)
-            .field("challenge_responses", &"*** Sensitive Data Redacted ***")
             .field("client_id", &"*** Sensitive Data Redacted ***")
-            .field("client_metadata", &self.client_metadata)
+            .field("challenge_name", &self.challenge_name)
             .field("session", &"*** Sensitive Data Redacted ***")
+            .field("challenge_responses", &"*** Sensitive Data Redacted ***")
+            .field("analytics_metadata", &self.analytics_metadata)
             .field("user_context_data", &"*** Sensitive Data Redacted ***")
+            .field("client_metadata", &self.client_metadata)
             .finish()
     }
 }
@@ -7792,42 +6197,26 @@ impl std::fmt::Debug for RespondToAuthChallengeRequest {
 /// The response to respond to the authentication challenge.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RespondToAuthChallengeResponse {
-    #[serde(
-        rename = "AuthenticationResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub authentication_result: Option<AuthenticationResultType>,
-    #[serde(
-        rename = "AvailableChallenges",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub available_challenges: Option<Vec<ChallengeNameType>>,
-    #[serde(
-        rename = "ChallengeName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ChallengeName", default, skip_serializing_if = "Option::is_none")]
     pub challenge_name: Option<ChallengeNameType>,
-    #[serde(
-        rename = "ChallengeParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub challenge_parameters: Option<std::collections::BTreeMap<String, String>>,
     #[serde(rename = "Session", default, skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
+    #[serde(rename = "ChallengeParameters", default, skip_serializing_if = "Option::is_none")]
+    pub challenge_parameters: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "AuthenticationResult", default, skip_serializing_if = "Option::is_none")]
+    pub authentication_result: Option<AuthenticationResultType>,
+    #[serde(rename = "AvailableChallenges", default, skip_serializing_if = "Option::is_none")]
+    pub available_challenges: Option<Vec<ChallengeNameType>>,
 }
 
 impl std::fmt::Debug for RespondToAuthChallengeResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RespondToAuthChallengeResponse")
+            .field("challenge_name", &self.challenge_name)
+            .field("session", &"*** Sensitive Data Redacted ***")
+            .field("challenge_parameters", &self.challenge_parameters)
             .field("authentication_result", &self.authentication_result)
             .field("available_challenges", &self.available_challenges)
-            .field("challenge_name", &self.challenge_name)
-            .field("challenge_parameters", &self.challenge_parameters)
-            .field("session", &"*** Sensitive Data Redacted ***")
             .finish()
     }
 }
@@ -7837,17 +6226,9 @@ impl std::fmt::Debug for RespondToAuthChallengeResponse {
 pub struct RestorationDescriptionType {
     #[serde(rename = "RestoreId", default, skip_serializing_if = "Option::is_none")]
     pub restore_id: Option<String>,
-    #[serde(
-        rename = "RestoreStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RestoreStatus", default, skip_serializing_if = "Option::is_none")]
     pub restore_status: Option<RestoreStatusType>,
-    #[serde(
-        rename = "RestoreTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RestoreTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub restore_timestamp: Option<f64>,
 }
 
@@ -7856,60 +6237,30 @@ pub struct RestorationDescriptionType {
 pub struct RestorationType {
     #[serde(rename = "RestoreId", default, skip_serializing_if = "Option::is_none")]
     pub restore_id: Option<String>,
-    #[serde(
-        rename = "RestorePreview",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub restore_preview: Option<Vec<RestorePreviewType>>,
-    #[serde(
-        rename = "RestoreStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RestoreStatus", default, skip_serializing_if = "Option::is_none")]
     pub restore_status: Option<RestoreStatusType>,
-    #[serde(
-        rename = "RestoreTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RestoreTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub restore_timestamp: Option<f64>,
-    #[serde(
-        rename = "TriggerTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TriggerTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub trigger_timestamp: Option<f64>,
+    #[serde(rename = "RestorePreview", default, skip_serializing_if = "Option::is_none")]
+    pub restore_preview: Option<Vec<RestorePreviewType>>,
 }
 
 /// The number of entities of one type that a point-in-time recovery creates, updates, and deletes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RestorePreviewType {
-    #[serde(
-        rename = "CreateCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub create_count: Option<i64>,
-    #[serde(
-        rename = "DeleteCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub delete_count: Option<i64>,
     #[serde(rename = "Entity", default, skip_serializing_if = "Option::is_none")]
     pub entity: Option<String>,
-    #[serde(
-        rename = "UpdateCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateCount", default, skip_serializing_if = "Option::is_none")]
+    pub create_count: Option<i64>,
+    #[serde(rename = "UpdateCount", default, skip_serializing_if = "Option::is_none")]
     pub update_count: Option<i64>,
+    #[serde(rename = "DeleteCount", default, skip_serializing_if = "Option::is_none")]
+    pub delete_count: Option<i64>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum RestoreStatusType {
     #[default]
     #[serde(rename = "PREVIEW_GENERATING")]
@@ -7956,9 +6307,7 @@ impl RestoreStatusType {
             Self::PreviewExpired => "PREVIEW_EXPIRED",
             Self::Restoring => "RESTORING",
             Self::RestoreCompleted => "RESTORE_COMPLETED",
-            Self::TemporaryInternalErrorSeeSupportCase => {
-                "TEMPORARY_INTERNAL_ERROR_SEE_SUPPORT_CASE"
-            }
+            Self::TemporaryInternalErrorSeeSupportCase => "TEMPORARY_INTERNAL_ERROR_SEE_SUPPORT_CASE",
             Self::AwsAborted => "AWS_ABORTED",
         }
     }
@@ -7973,9 +6322,7 @@ impl RestoreStatusType {
             "PREVIEW_EXPIRED" => Some(Self::PreviewExpired),
             "RESTORING" => Some(Self::Restoring),
             "RESTORE_COMPLETED" => Some(Self::RestoreCompleted),
-            "TEMPORARY_INTERNAL_ERROR_SEE_SUPPORT_CASE" => {
-                Some(Self::TemporaryInternalErrorSeeSupportCase)
-            }
+            "TEMPORARY_INTERNAL_ERROR_SEE_SUPPORT_CASE" => Some(Self::TemporaryInternalErrorSeeSupportCase),
             "AWS_ABORTED" => Some(Self::AwsAborted),
             _ => None,
         }
@@ -7989,9 +6336,7 @@ impl std::fmt::Display for RestoreStatusType {
 }
 
 /// Controls whether revoking a session also revokes the sessions that are linked to it.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum RevokeAssociatedSessionsType {
     #[default]
     #[serde(rename = "NONE")]
@@ -8030,34 +6375,23 @@ impl std::fmt::Display for RevokeAssociatedSessionsType {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RevokeTokenRequest {
-    #[serde(rename = "ClientId", default)]
-    pub client_id: String,
-    #[serde(
-        rename = "ClientSecret",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_secret: Option<String>,
-    #[serde(
-        rename = "RevokeAssociatedSessions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub revoke_associated_sessions: Option<RevokeAssociatedSessionsType>,
     #[serde(rename = "Token", default)]
     pub token: String,
+    #[serde(rename = "ClientId", default)]
+    pub client_id: String,
+    #[serde(rename = "ClientSecret", default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+    #[serde(rename = "RevokeAssociatedSessions", default, skip_serializing_if = "Option::is_none")]
+    pub revoke_associated_sessions: Option<RevokeAssociatedSessionsType>,
 }
 
 impl std::fmt::Debug for RevokeTokenRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RevokeTokenRequest")
+            .field("token", &"*** Sensitive Data Redacted ***")
             .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("client_secret", &"*** Sensitive Data Redacted ***")
-            .field(
-                "revoke_associated_sessions",
-                &self.revoke_associated_sessions,
-            )
-            .field("token", &"*** Sensitive Data Redacted ***")
+            .field("revoke_associated_sessions", &self.revoke_associated_sessions)
             .finish()
     }
 }
@@ -8069,25 +6403,18 @@ pub struct RevokeTokenResponse {}
 pub struct RevokeUserSessionRequest {
     #[serde(rename = "AccessToken", default)]
     pub access_token: String,
-    #[serde(
-        rename = "RevokeAssociatedSessions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub revoke_associated_sessions: Option<RevokeAssociatedSessionsType>,
     #[serde(rename = "SessionId", default)]
     pub session_id: String,
+    #[serde(rename = "RevokeAssociatedSessions", default, skip_serializing_if = "Option::is_none")]
+    pub revoke_associated_sessions: Option<RevokeAssociatedSessionsType>,
 }
 
 impl std::fmt::Debug for RevokeUserSessionRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RevokeUserSessionRequest")
             .field("access_token", &"*** Sensitive Data Redacted ***")
-            .field(
-                "revoke_associated_sessions",
-                &self.revoke_associated_sessions,
-            )
             .field("session_id", &self.session_id)
+            .field("revoke_associated_sessions", &self.revoke_associated_sessions)
             .finish()
     }
 }
@@ -8098,66 +6425,34 @@ pub struct RevokeUserSessionResponse {}
 /// The settings of risk configuration for threat protection with threat protection in a user pool.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RiskConfigurationType {
-    #[serde(
-        rename = "AccountTakeoverRiskConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub account_takeover_risk_configuration: Option<AccountTakeoverRiskConfigurationType>,
+    #[serde(rename = "UserPoolId", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_id: Option<String>,
     #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    #[serde(
-        rename = "CompromisedCredentialsRiskConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub compromised_credentials_risk_configuration:
-        Option<CompromisedCredentialsRiskConfigurationType>,
-    #[serde(
-        rename = "LastModifiedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_modified_date: Option<f64>,
-    #[serde(
-        rename = "RiskExceptionConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CompromisedCredentialsRiskConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub compromised_credentials_risk_configuration: Option<CompromisedCredentialsRiskConfigurationType>,
+    #[serde(rename = "AccountTakeoverRiskConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub account_takeover_risk_configuration: Option<AccountTakeoverRiskConfigurationType>,
+    #[serde(rename = "RiskExceptionConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub risk_exception_configuration: Option<RiskExceptionConfigurationType>,
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_id: Option<String>,
+    #[serde(rename = "LastModifiedDate", default, skip_serializing_if = "Option::is_none")]
+    pub last_modified_date: Option<f64>,
 }
 
 impl std::fmt::Debug for RiskConfigurationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RiskConfigurationType")
-            .field(
-                "account_takeover_risk_configuration",
-                &self.account_takeover_risk_configuration,
-            )
-            .field("client_id", &"*** Sensitive Data Redacted ***")
-            .field(
-                "compromised_credentials_risk_configuration",
-                &self.compromised_credentials_risk_configuration,
-            )
-            .field("last_modified_date", &self.last_modified_date)
-            .field(
-                "risk_exception_configuration",
-                &self.risk_exception_configuration,
-            )
             .field("user_pool_id", &self.user_pool_id)
+            .field("client_id", &"*** Sensitive Data Redacted ***")
+            .field("compromised_credentials_risk_configuration", &self.compromised_credentials_risk_configuration)
+            .field("account_takeover_risk_configuration", &self.account_takeover_risk_configuration)
+            .field("risk_exception_configuration", &self.risk_exception_configuration)
+            .field("last_modified_date", &self.last_modified_date)
             .finish()
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum RiskDecisionType {
     #[default]
     #[serde(rename = "NoRisk")]
@@ -8201,23 +6496,13 @@ impl std::fmt::Display for RiskDecisionType {
 /// Exceptions to the risk evaluation configuration, including always-allow and always-block IP address ranges.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RiskExceptionConfigurationType {
-    #[serde(
-        rename = "BlockedIPRangeList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "BlockedIPRangeList", default, skip_serializing_if = "Option::is_none")]
     pub blocked_ip_range_list: Option<Vec<String>>,
-    #[serde(
-        rename = "SkippedIPRangeList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SkippedIPRangeList", default, skip_serializing_if = "Option::is_none")]
     pub skipped_ip_range_list: Option<Vec<String>>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum RiskLevelType {
     #[default]
     #[serde(rename = "Low")]
@@ -8277,46 +6562,26 @@ pub struct S3ConfigurationType {
 pub struct SMSMfaSettingsType {
     #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(
-        rename = "PreferredMfa",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PreferredMfa", default, skip_serializing_if = "Option::is_none")]
     pub preferred_mfa: Option<bool>,
 }
 
 /// A list of the user attributes and their properties in your user pool.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SchemaAttributeType {
-    #[serde(
-        rename = "AttributeDataType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "AttributeDataType", default, skip_serializing_if = "Option::is_none")]
     pub attribute_data_type: Option<AttributeDataType>,
-    #[serde(
-        rename = "DeveloperOnlyAttribute",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DeveloperOnlyAttribute", default, skip_serializing_if = "Option::is_none")]
     pub developer_only_attribute: Option<bool>,
     #[serde(rename = "Mutable", default, skip_serializing_if = "Option::is_none")]
     pub mutable: Option<bool>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(
-        rename = "NumberAttributeConstraints",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub number_attribute_constraints: Option<NumberAttributeConstraintsType>,
     #[serde(rename = "Required", default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    #[serde(
-        rename = "StringAttributeConstraints",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "NumberAttributeConstraints", default, skip_serializing_if = "Option::is_none")]
+    pub number_attribute_constraints: Option<NumberAttributeConstraintsType>,
+    #[serde(rename = "StringAttributeConstraints", default, skip_serializing_if = "Option::is_none")]
     pub string_attribute_constraints: Option<StringAttributeConstraintsType>,
 }
 
@@ -8327,9 +6592,7 @@ pub struct ScopeDoesNotExistException {
     pub message: Option<String>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum SecurityPolicyType {
     #[default]
     #[serde(rename = "TLS_V1")]
@@ -8380,73 +6643,41 @@ pub struct ServiceQuotaExceededException {
 /// Describes an active user session.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SessionDescriptionType {
-    #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    #[serde(
-        rename = "CreateDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub create_date: Option<f64>,
-    #[serde(
-        rename = "DeviceType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub device_type: Option<String>,
-    #[serde(
-        rename = "IsCurrentSession",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub is_current_session: Option<bool>,
-    #[serde(
-        rename = "LastActiveDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_active_date: Option<f64>,
-    #[serde(
-        rename = "LastIPAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_ip_address: Option<String>,
-    #[serde(
-        rename = "LastLocation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_location: Option<SessionLocationType>,
-    #[serde(
-        rename = "OriginSessionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub origin_session_id: Option<String>,
     #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
-    #[serde(
-        rename = "SessionType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SessionType", default, skip_serializing_if = "Option::is_none")]
     pub session_type: Option<SessionTypeType>,
+    #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(rename = "CreateDate", default, skip_serializing_if = "Option::is_none")]
+    pub create_date: Option<f64>,
+    #[serde(rename = "LastActiveDate", default, skip_serializing_if = "Option::is_none")]
+    pub last_active_date: Option<f64>,
+    #[serde(rename = "DeviceType", default, skip_serializing_if = "Option::is_none")]
+    pub device_type: Option<String>,
+    #[serde(rename = "LastIPAddress", default, skip_serializing_if = "Option::is_none")]
+    pub last_ip_address: Option<String>,
+    #[serde(rename = "LastLocation", default, skip_serializing_if = "Option::is_none")]
+    pub last_location: Option<SessionLocationType>,
+    #[serde(rename = "OriginSessionId", default, skip_serializing_if = "Option::is_none")]
+    pub origin_session_id: Option<String>,
+    #[serde(rename = "IsCurrentSession", default, skip_serializing_if = "Option::is_none")]
+    pub is_current_session: Option<bool>,
 }
 
 impl std::fmt::Debug for SessionDescriptionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SessionDescriptionType")
+            .field("session_id", &self.session_id)
+            .field("session_type", &self.session_type)
             .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("create_date", &self.create_date)
-            .field("device_type", &self.device_type)
-            .field("is_current_session", &self.is_current_session)
             .field("last_active_date", &self.last_active_date)
+            .field("device_type", &self.device_type)
             .field("last_ip_address", &"*** Sensitive Data Redacted ***")
             .field("last_location", &self.last_location)
             .field("origin_session_id", &self.origin_session_id)
-            .field("session_id", &self.session_id)
-            .field("session_type", &self.session_type)
+            .field("is_current_session", &self.is_current_session)
             .finish()
     }
 }
@@ -8461,9 +6692,7 @@ pub struct SessionLocationType {
 }
 
 /// The type of a user session.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum SessionTypeType {
     #[default]
     #[serde(rename = "TOKEN")]
@@ -8502,66 +6731,40 @@ impl std::fmt::Display for SessionTypeType {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SetLogDeliveryConfigurationRequest {
-    #[serde(rename = "LogConfigurations", default)]
-    pub log_configurations: Vec<LogConfigurationType>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "LogConfigurations", default)]
+    pub log_configurations: Vec<LogConfigurationType>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SetLogDeliveryConfigurationResponse {
-    #[serde(
-        rename = "LogDeliveryConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LogDeliveryConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub log_delivery_configuration: Option<LogDeliveryConfigurationType>,
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SetRiskConfigurationRequest {
-    #[serde(
-        rename = "AccountTakeoverRiskConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub account_takeover_risk_configuration: Option<AccountTakeoverRiskConfigurationType>,
-    #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    #[serde(
-        rename = "CompromisedCredentialsRiskConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub compromised_credentials_risk_configuration:
-        Option<CompromisedCredentialsRiskConfigurationType>,
-    #[serde(
-        rename = "RiskExceptionConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub risk_exception_configuration: Option<RiskExceptionConfigurationType>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(rename = "CompromisedCredentialsRiskConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub compromised_credentials_risk_configuration: Option<CompromisedCredentialsRiskConfigurationType>,
+    #[serde(rename = "AccountTakeoverRiskConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub account_takeover_risk_configuration: Option<AccountTakeoverRiskConfigurationType>,
+    #[serde(rename = "RiskExceptionConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub risk_exception_configuration: Option<RiskExceptionConfigurationType>,
 }
 
 impl std::fmt::Debug for SetRiskConfigurationRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SetRiskConfigurationRequest")
-            .field(
-                "account_takeover_risk_configuration",
-                &self.account_takeover_risk_configuration,
-            )
-            .field("client_id", &"*** Sensitive Data Redacted ***")
-            .field(
-                "compromised_credentials_risk_configuration",
-                &self.compromised_credentials_risk_configuration,
-            )
-            .field(
-                "risk_exception_configuration",
-                &self.risk_exception_configuration,
-            )
             .field("user_pool_id", &self.user_pool_id)
+            .field("client_id", &"*** Sensitive Data Redacted ***")
+            .field("compromised_credentials_risk_configuration", &self.compromised_credentials_risk_configuration)
+            .field("account_takeover_risk_configuration", &self.account_takeover_risk_configuration)
+            .field("risk_exception_configuration", &self.risk_exception_configuration)
             .finish()
     }
 }
@@ -8574,23 +6777,23 @@ pub struct SetRiskConfigurationResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SetUICustomizationRequest {
-    #[serde(rename = "CSS", default, skip_serializing_if = "Option::is_none")]
-    pub css: Option<String>,
-    #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    #[serde(rename = "ImageFile", default, skip_serializing_if = "Option::is_none")]
-    pub image_file: Option<String>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(rename = "CSS", default, skip_serializing_if = "Option::is_none")]
+    pub css: Option<String>,
+    #[serde(rename = "ImageFile", default, skip_serializing_if = "Option::is_none")]
+    pub image_file: Option<String>,
 }
 
 impl std::fmt::Debug for SetUICustomizationRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SetUICustomizationRequest")
-            .field("css", &self.css)
-            .field("client_id", &"*** Sensitive Data Redacted ***")
-            .field("image_file", &self.image_file)
             .field("user_pool_id", &self.user_pool_id)
+            .field("client_id", &"*** Sensitive Data Redacted ***")
+            .field("css", &self.css)
+            .field("image_file", &self.image_file)
             .finish()
     }
 }
@@ -8603,45 +6806,26 @@ pub struct SetUICustomizationResponse {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SetUserMFAPreferenceRequest {
+    #[serde(rename = "SMSMfaSettings", default, skip_serializing_if = "Option::is_none")]
+    pub sms_mfa_settings: Option<SMSMfaSettingsType>,
+    #[serde(rename = "SoftwareTokenMfaSettings", default, skip_serializing_if = "Option::is_none")]
+    pub software_token_mfa_settings: Option<SoftwareTokenMfaSettingsType>,
+    #[serde(rename = "EmailMfaSettings", default, skip_serializing_if = "Option::is_none")]
+    pub email_mfa_settings: Option<EmailMfaSettingsType>,
+    #[serde(rename = "WebAuthnMfaSettings", default, skip_serializing_if = "Option::is_none")]
+    pub web_authn_mfa_settings: Option<WebAuthnMfaSettingsType>,
     #[serde(rename = "AccessToken", default)]
     pub access_token: String,
-    #[serde(
-        rename = "EmailMfaSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_mfa_settings: Option<EmailMfaSettingsType>,
-    #[serde(
-        rename = "SMSMfaSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sms_mfa_settings: Option<SMSMfaSettingsType>,
-    #[serde(
-        rename = "SoftwareTokenMfaSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub software_token_mfa_settings: Option<SoftwareTokenMfaSettingsType>,
-    #[serde(
-        rename = "WebAuthnMfaSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub web_authn_mfa_settings: Option<WebAuthnMfaSettingsType>,
 }
 
 impl std::fmt::Debug for SetUserMFAPreferenceRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SetUserMFAPreferenceRequest")
-            .field("access_token", &"*** Sensitive Data Redacted ***")
-            .field("email_mfa_settings", &self.email_mfa_settings)
             .field("sms_mfa_settings", &self.sms_mfa_settings)
-            .field(
-                "software_token_mfa_settings",
-                &self.software_token_mfa_settings,
-            )
+            .field("software_token_mfa_settings", &self.software_token_mfa_settings)
+            .field("email_mfa_settings", &self.email_mfa_settings)
             .field("web_authn_mfa_settings", &self.web_authn_mfa_settings)
+            .field("access_token", &"*** Sensitive Data Redacted ***")
             .finish()
     }
 }
@@ -8651,152 +6835,92 @@ pub struct SetUserMFAPreferenceResponse {}
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SetUserPoolClientSessionConfigurationRequest {
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
     #[serde(rename = "ClientId", default)]
     pub client_id: String,
     #[serde(rename = "SSOSession", default)]
     pub sso_session: ClientSSOSessionConfigType,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
 }
 
 impl std::fmt::Debug for SetUserPoolClientSessionConfigurationRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SetUserPoolClientSessionConfigurationRequest")
+            .field("user_pool_id", &self.user_pool_id)
             .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("sso_session", &self.sso_session)
-            .field("user_pool_id", &self.user_pool_id)
             .finish()
     }
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SetUserPoolClientSessionConfigurationResponse {
+    #[serde(rename = "UserPoolId", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_id: Option<String>,
     #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    #[serde(
-        rename = "SSOSession",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SSOSession", default, skip_serializing_if = "Option::is_none")]
     pub sso_session: Option<ClientSSOSessionConfigType>,
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_id: Option<String>,
 }
 
 impl std::fmt::Debug for SetUserPoolClientSessionConfigurationResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SetUserPoolClientSessionConfigurationResponse")
+            .field("user_pool_id", &self.user_pool_id)
             .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("sso_session", &self.sso_session)
-            .field("user_pool_id", &self.user_pool_id)
             .finish()
     }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SetUserPoolMfaConfigRequest {
-    #[serde(
-        rename = "EmailMfaConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_mfa_configuration: Option<EmailMfaConfigType>,
-    #[serde(
-        rename = "MfaConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub mfa_configuration: Option<UserPoolMfaType>,
-    #[serde(
-        rename = "SmsMfaConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sms_mfa_configuration: Option<SmsMfaConfigType>,
-    #[serde(
-        rename = "SoftwareTokenMfaConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub software_token_mfa_configuration: Option<SoftwareTokenMfaConfigType>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
-    #[serde(
-        rename = "WebAuthnConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SmsMfaConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub sms_mfa_configuration: Option<SmsMfaConfigType>,
+    #[serde(rename = "SoftwareTokenMfaConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub software_token_mfa_configuration: Option<SoftwareTokenMfaConfigType>,
+    #[serde(rename = "EmailMfaConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub email_mfa_configuration: Option<EmailMfaConfigType>,
+    #[serde(rename = "MfaConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub mfa_configuration: Option<UserPoolMfaType>,
+    #[serde(rename = "WebAuthnConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub web_authn_configuration: Option<WebAuthnConfigurationType>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SetUserPoolMfaConfigResponse {
-    #[serde(
-        rename = "EmailMfaConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_mfa_configuration: Option<EmailMfaConfigType>,
-    #[serde(
-        rename = "MfaConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub mfa_configuration: Option<UserPoolMfaType>,
-    #[serde(
-        rename = "SmsMfaConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SmsMfaConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub sms_mfa_configuration: Option<SmsMfaConfigType>,
-    #[serde(
-        rename = "SoftwareTokenMfaConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SoftwareTokenMfaConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub software_token_mfa_configuration: Option<SoftwareTokenMfaConfigType>,
-    #[serde(
-        rename = "WebAuthnConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "EmailMfaConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub email_mfa_configuration: Option<EmailMfaConfigType>,
+    #[serde(rename = "MfaConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub mfa_configuration: Option<UserPoolMfaType>,
+    #[serde(rename = "WebAuthnConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub web_authn_configuration: Option<WebAuthnConfigurationType>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SetUserPoolSessionConfigurationRequest {
-    #[serde(rename = "TokenSession", default)]
-    pub token_session: UserPoolTokenSessionConfigType,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
     #[serde(rename = "UserSessionTracking", default)]
     pub user_session_tracking: UserSessionTrackingType,
+    #[serde(rename = "TokenSession", default)]
+    pub token_session: UserPoolTokenSessionConfigType,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SetUserPoolSessionConfigurationResponse {
-    #[serde(
-        rename = "TokenSession",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub token_session: Option<UserPoolTokenSessionConfigType>,
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserPoolId", default, skip_serializing_if = "Option::is_none")]
     pub user_pool_id: Option<String>,
-    #[serde(
-        rename = "UserSessionTracking",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserSessionTracking", default, skip_serializing_if = "Option::is_none")]
     pub user_session_tracking: Option<UserSessionTrackingType>,
+    #[serde(rename = "TokenSession", default, skip_serializing_if = "Option::is_none")]
+    pub token_session: Option<UserPoolTokenSessionConfigType>,
 }
 
 /// Represents the request to set user settings.
@@ -8824,73 +6948,45 @@ pub struct SetUserSettingsResponse {}
 /// The policy for allowed types of authentication in a user pool.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SignInPolicyType {
-    #[serde(
-        rename = "AllowedFirstAuthFactors",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AllowedFirstAuthFactors", default, skip_serializing_if = "Option::is_none")]
     pub allowed_first_auth_factors: Option<Vec<AuthFactorType>>,
 }
 
 /// Represents the request to register a user.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SignUpRequest {
-    #[serde(
-        rename = "AnalyticsMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub analytics_metadata: Option<AnalyticsMetadataType>,
     #[serde(rename = "ClientId", default)]
     pub client_id: String,
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
-    #[serde(
-        rename = "SecretHash",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SecretHash", default, skip_serializing_if = "Option::is_none")]
     pub secret_hash: Option<String>,
-    #[serde(
-        rename = "UserAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_attributes: Option<Vec<AttributeType>>,
-    #[serde(
-        rename = "UserContextData",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_context_data: Option<UserContextDataType>,
     #[serde(rename = "Username", default)]
     pub username: String,
-    #[serde(
-        rename = "ValidationData",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(rename = "UserAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub user_attributes: Option<Vec<AttributeType>>,
+    #[serde(rename = "ValidationData", default, skip_serializing_if = "Option::is_none")]
     pub validation_data: Option<Vec<AttributeType>>,
+    #[serde(rename = "AnalyticsMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub analytics_metadata: Option<AnalyticsMetadataType>,
+    #[serde(rename = "UserContextData", default, skip_serializing_if = "Option::is_none")]
+    pub user_context_data: Option<UserContextDataType>,
+    #[serde(rename = "ClientMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl std::fmt::Debug for SignUpRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SignUpRequest")
-            .field("analytics_metadata", &self.analytics_metadata)
             .field("client_id", &"*** Sensitive Data Redacted ***")
-            .field("client_metadata", &self.client_metadata)
-            .field("password", &"*** Sensitive Data Redacted ***")
             .field("secret_hash", &"*** Sensitive Data Redacted ***")
-            .field("user_attributes", &self.user_attributes)
-            .field("user_context_data", &"*** Sensitive Data Redacted ***")
             .field("username", &"*** Sensitive Data Redacted ***")
+            .field("password", &"*** Sensitive Data Redacted ***")
+            .field("user_attributes", &self.user_attributes)
             .field("validation_data", &self.validation_data)
+            .field("analytics_metadata", &self.analytics_metadata)
+            .field("user_context_data", &"*** Sensitive Data Redacted ***")
+            .field("client_metadata", &self.client_metadata)
             .finish()
     }
 }
@@ -8898,27 +6994,23 @@ impl std::fmt::Debug for SignUpRequest {
 /// The response from the server for a registration request.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SignUpResponse {
-    #[serde(
-        rename = "CodeDeliveryDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub code_delivery_details: Option<CodeDeliveryDetailsType>,
-    #[serde(rename = "Session", default, skip_serializing_if = "Option::is_none")]
-    pub session: Option<String>,
     #[serde(rename = "UserConfirmed", default)]
     pub user_confirmed: bool,
+    #[serde(rename = "CodeDeliveryDetails", default, skip_serializing_if = "Option::is_none")]
+    pub code_delivery_details: Option<CodeDeliveryDetailsType>,
     #[serde(rename = "UserSub", default)]
     pub user_sub: String,
+    #[serde(rename = "Session", default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
 }
 
 impl std::fmt::Debug for SignUpResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SignUpResponse")
-            .field("code_delivery_details", &self.code_delivery_details)
-            .field("session", &"*** Sensitive Data Redacted ***")
             .field("user_confirmed", &self.user_confirmed)
+            .field("code_delivery_details", &self.code_delivery_details)
             .field("user_sub", &self.user_sub)
+            .field("session", &"*** Sensitive Data Redacted ***")
             .finish()
     }
 }
@@ -8926,38 +7018,22 @@ impl std::fmt::Debug for SignUpResponse {
 /// User pool configuration for delivery of SMS messages with Amazon Simple Notification Service.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SmsConfigurationType {
-    #[serde(rename = "EumsSms", default, skip_serializing_if = "Option::is_none")]
-    pub eums_sms: Option<EumsSmsConfigurationType>,
-    #[serde(
-        rename = "ExternalId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub external_id: Option<String>,
-    #[serde(
-        rename = "SnsCallerArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SnsCallerArn", default, skip_serializing_if = "Option::is_none")]
     pub sns_caller_arn: Option<String>,
+    #[serde(rename = "ExternalId", default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
     #[serde(rename = "SnsRegion", default, skip_serializing_if = "Option::is_none")]
     pub sns_region: Option<String>,
+    #[serde(rename = "EumsSms", default, skip_serializing_if = "Option::is_none")]
+    pub eums_sms: Option<EumsSmsConfigurationType>,
 }
 
 /// The configuration of multi-factor authentication (MFA) with SMS messages in a user pool.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SmsMfaConfigType {
-    #[serde(
-        rename = "SmsAuthenticationMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SmsAuthenticationMessage", default, skip_serializing_if = "Option::is_none")]
     pub sms_authentication_message: Option<String>,
-    #[serde(
-        rename = "SmsConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SmsConfiguration", default, skip_serializing_if = "Option::is_none")]
     pub sms_configuration: Option<SmsConfigurationType>,
 }
 
@@ -8980,49 +7056,37 @@ pub struct SoftwareTokenMfaConfigType {
 pub struct SoftwareTokenMfaSettingsType {
     #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(
-        rename = "PreferredMfa",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PreferredMfa", default, skip_serializing_if = "Option::is_none")]
     pub preferred_mfa: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StartPointInTimeRecoveryRequest {
-    #[serde(rename = "RestoreId", default)]
-    pub restore_id: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "RestoreId", default)]
+    pub restore_id: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StartPointInTimeRecoveryResponse {
-    #[serde(
-        rename = "Restoration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Restoration", default, skip_serializing_if = "Option::is_none")]
     pub restoration: Option<RestorationType>,
 }
 
 /// Represents the request to start the user import job.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StartUserImportJobRequest {
-    #[serde(rename = "JobId", default)]
-    pub job_id: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "JobId", default)]
+    pub job_id: String,
 }
 
 /// Represents the response from the server to the request to start the user import job.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StartUserImportJobResponse {
-    #[serde(
-        rename = "UserImportJob",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserImportJob", default, skip_serializing_if = "Option::is_none")]
     pub user_import_job: Option<UserImportJobType>,
 }
 
@@ -9046,9 +7110,7 @@ pub struct StartWebAuthnRegistrationResponse {
     pub credential_creation_options: serde_json::Value,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum StatusType {
     #[default]
     #[serde(rename = "Enabled")]
@@ -9088,30 +7150,26 @@ impl std::fmt::Display for StatusType {
 /// Represents the request to stop the user import job.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StopUserImportJobRequest {
-    #[serde(rename = "JobId", default)]
-    pub job_id: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "JobId", default)]
+    pub job_id: String,
 }
 
 /// Represents the response from the server to the request to stop the user import job.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StopUserImportJobResponse {
-    #[serde(
-        rename = "UserImportJob",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserImportJob", default, skip_serializing_if = "Option::is_none")]
     pub user_import_job: Option<UserImportJobType>,
 }
 
 /// The minimum and maximum length values of an attribute that is of the string type, for example custom:department .
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StringAttributeConstraintsType {
-    #[serde(rename = "MaxLength", default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<String>,
     #[serde(rename = "MinLength", default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<String>,
+    #[serde(rename = "MaxLength", default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -9128,21 +7186,19 @@ pub struct TagResourceResponse {}
 /// The details of a set of terms documents.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TermsDescriptionType {
-    #[serde(rename = "CreationDate", default)]
-    pub creation_date: f64,
-    #[serde(rename = "Enforcement", default)]
-    pub enforcement: TermsEnforcementType,
-    #[serde(rename = "LastModifiedDate", default)]
-    pub last_modified_date: f64,
     #[serde(rename = "TermsId", default)]
     pub terms_id: String,
     #[serde(rename = "TermsName", default)]
     pub terms_name: String,
+    #[serde(rename = "Enforcement", default)]
+    pub enforcement: TermsEnforcementType,
+    #[serde(rename = "CreationDate", default)]
+    pub creation_date: f64,
+    #[serde(rename = "LastModifiedDate", default)]
+    pub last_modified_date: f64,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum TermsEnforcementType {
     #[default]
     #[serde(rename = "NONE")]
@@ -9182,9 +7238,7 @@ pub struct TermsExistsException {
     pub message: Option<String>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum TermsSourceType {
     #[default]
     #[serde(rename = "LINK")]
@@ -9220,38 +7274,38 @@ impl std::fmt::Display for TermsSourceType {
 /// The details of a set of terms documents.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TermsType {
-    #[serde(rename = "ClientId", default)]
-    pub client_id: String,
-    #[serde(rename = "CreationDate", default)]
-    pub creation_date: f64,
-    #[serde(rename = "Enforcement", default)]
-    pub enforcement: TermsEnforcementType,
-    #[serde(rename = "LastModifiedDate", default)]
-    pub last_modified_date: f64,
-    #[serde(rename = "Links", default)]
-    pub links: std::collections::BTreeMap<String, String>,
     #[serde(rename = "TermsId", default)]
     pub terms_id: String,
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
+    #[serde(rename = "ClientId", default)]
+    pub client_id: String,
     #[serde(rename = "TermsName", default)]
     pub terms_name: String,
     #[serde(rename = "TermsSource", default)]
     pub terms_source: TermsSourceType,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
+    #[serde(rename = "Enforcement", default)]
+    pub enforcement: TermsEnforcementType,
+    #[serde(rename = "Links", default)]
+    pub links: std::collections::BTreeMap<String, String>,
+    #[serde(rename = "CreationDate", default)]
+    pub creation_date: f64,
+    #[serde(rename = "LastModifiedDate", default)]
+    pub last_modified_date: f64,
 }
 
 impl std::fmt::Debug for TermsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TermsType")
-            .field("client_id", &"*** Sensitive Data Redacted ***")
-            .field("creation_date", &self.creation_date)
-            .field("enforcement", &self.enforcement)
-            .field("last_modified_date", &self.last_modified_date)
-            .field("links", &self.links)
             .field("terms_id", &self.terms_id)
+            .field("user_pool_id", &self.user_pool_id)
+            .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("terms_name", &self.terms_name)
             .field("terms_source", &self.terms_source)
-            .field("user_pool_id", &self.user_pool_id)
+            .field("enforcement", &self.enforcement)
+            .field("links", &self.links)
+            .field("creation_date", &self.creation_date)
+            .field("last_modified_date", &self.last_modified_date)
             .finish()
     }
 }
@@ -9263,9 +7317,7 @@ pub struct TierChangeNotAllowedException {
     pub message: Option<String>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum TimeUnitsType {
     #[default]
     #[serde(rename = "seconds")]
@@ -9310,9 +7362,7 @@ impl std::fmt::Display for TimeUnitsType {
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum TokenTypeIdentifierType {
     #[default]
     #[serde(rename = "ACCESS_TOKEN")]
@@ -9356,19 +7406,11 @@ impl std::fmt::Display for TokenTypeIdentifierType {
 /// The time units that, with IdTokenValidity , AccessTokenValidity , and RefreshTokenValidity , set and display the duration of ID, access, and refresh tokens for an app client.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TokenValidityUnitsType {
-    #[serde(
-        rename = "AccessToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AccessToken", default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<TimeUnitsType>,
     #[serde(rename = "IdToken", default, skip_serializing_if = "Option::is_none")]
     pub id_token: Option<TimeUnitsType>,
-    #[serde(
-        rename = "RefreshToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RefreshToken", default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<TimeUnitsType>,
 }
 
@@ -9389,48 +7431,32 @@ pub struct TooManyRequestsException {
 /// A container for the UI customization information for the hosted UI in a user pool.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UICustomizationType {
-    #[serde(rename = "CSS", default, skip_serializing_if = "Option::is_none")]
-    pub css: Option<String>,
-    #[serde(
-        rename = "CSSVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub css_version: Option<String>,
+    #[serde(rename = "UserPoolId", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_id: Option<String>,
     #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub creation_date: Option<f64>,
     #[serde(rename = "ImageUrl", default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    #[serde(
-        rename = "LastModifiedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CSS", default, skip_serializing_if = "Option::is_none")]
+    pub css: Option<String>,
+    #[serde(rename = "CSSVersion", default, skip_serializing_if = "Option::is_none")]
+    pub css_version: Option<String>,
+    #[serde(rename = "LastModifiedDate", default, skip_serializing_if = "Option::is_none")]
     pub last_modified_date: Option<f64>,
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_id: Option<String>,
+    #[serde(rename = "CreationDate", default, skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<f64>,
 }
 
 impl std::fmt::Debug for UICustomizationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UICustomizationType")
+            .field("user_pool_id", &self.user_pool_id)
+            .field("client_id", &"*** Sensitive Data Redacted ***")
+            .field("image_url", &self.image_url)
             .field("css", &self.css)
             .field("css_version", &self.css_version)
-            .field("client_id", &"*** Sensitive Data Redacted ***")
-            .field("creation_date", &self.creation_date)
-            .field("image_url", &self.image_url)
             .field("last_modified_date", &self.last_modified_date)
-            .field("user_pool_id", &self.user_pool_id)
+            .field("creation_date", &self.creation_date)
             .finish()
     }
 }
@@ -9490,26 +7516,26 @@ pub struct UntagResourceResponse {}
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateAuthEventFeedbackRequest {
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
+    #[serde(rename = "Username", default)]
+    pub username: String,
     #[serde(rename = "EventId", default)]
     pub event_id: String,
     #[serde(rename = "FeedbackToken", default)]
     pub feedback_token: String,
     #[serde(rename = "FeedbackValue", default)]
     pub feedback_value: FeedbackValueType,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
-    #[serde(rename = "Username", default)]
-    pub username: String,
 }
 
 impl std::fmt::Debug for UpdateAuthEventFeedbackRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UpdateAuthEventFeedbackRequest")
+            .field("user_pool_id", &self.user_pool_id)
+            .field("username", &"*** Sensitive Data Redacted ***")
             .field("event_id", &self.event_id)
             .field("feedback_token", &"*** Sensitive Data Redacted ***")
             .field("feedback_value", &self.feedback_value)
-            .field("user_pool_id", &self.user_pool_id)
-            .field("username", &"*** Sensitive Data Redacted ***")
             .finish()
     }
 }
@@ -9519,37 +7545,29 @@ pub struct UpdateAuthEventFeedbackResponse {}
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateCIMDPolicyRequest {
-    #[serde(rename = "CIMDPolicyId", default)]
-    pub cimd_policy_id: String,
-    #[serde(
-        rename = "CacheDuration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cache_duration: Option<i32>,
-    #[serde(rename = "ClientId", default)]
-    pub client_id: String,
-    #[serde(
-        rename = "PolicyName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub policy_name: Option<String>,
-    #[serde(rename = "URLPatterns", default)]
-    pub url_patterns: Vec<String>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "CIMDPolicyId", default)]
+    pub cimd_policy_id: String,
+    #[serde(rename = "ClientId", default)]
+    pub client_id: String,
+    #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
+    pub policy_name: Option<String>,
+    #[serde(rename = "CacheDuration", default, skip_serializing_if = "Option::is_none")]
+    pub cache_duration: Option<i32>,
+    #[serde(rename = "URLPatterns", default)]
+    pub url_patterns: Vec<String>,
 }
 
 impl std::fmt::Debug for UpdateCIMDPolicyRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UpdateCIMDPolicyRequest")
+            .field("user_pool_id", &self.user_pool_id)
             .field("cimd_policy_id", &self.cimd_policy_id)
-            .field("cache_duration", &self.cache_duration)
             .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("policy_name", &self.policy_name)
+            .field("cache_duration", &self.cache_duration)
             .field("url_patterns", &self.url_patterns)
-            .field("user_pool_id", &self.user_pool_id)
             .finish()
     }
 }
@@ -9562,14 +7580,14 @@ pub struct UpdateCIMDPolicyResponse {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateClientMetadataURLStateRequest {
-    #[serde(rename = "Action", default)]
-    pub action: CIMDCacheActionType,
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
     #[serde(rename = "CIMDPolicyId", default)]
     pub cimd_policy_id: String,
     #[serde(rename = "URL", default)]
     pub url: String,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
+    #[serde(rename = "Action", default)]
+    pub action: CIMDCacheActionType,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -9582,11 +7600,7 @@ pub struct UpdateDeviceStatusRequest {
     pub access_token: String,
     #[serde(rename = "DeviceKey", default)]
     pub device_key: String,
-    #[serde(
-        rename = "DeviceRememberedStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DeviceRememberedStatus", default, skip_serializing_if = "Option::is_none")]
     pub device_remembered_status: Option<DeviceRememberedStatusType>,
 }
 
@@ -9606,24 +7620,16 @@ pub struct UpdateDeviceStatusResponse {}
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateGroupRequest {
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
     #[serde(rename = "GroupName", default)]
     pub group_name: String,
-    #[serde(
-        rename = "Precedence",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub precedence: Option<i32>,
-    #[serde(rename = "RoleArn", default, skip_serializing_if = "Option::is_none")]
-    pub role_arn: Option<String>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "RoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    #[serde(rename = "Precedence", default, skip_serializing_if = "Option::is_none")]
+    pub precedence: Option<i32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -9634,34 +7640,18 @@ pub struct UpdateGroupResponse {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateIdentityProviderRequest {
-    #[serde(
-        rename = "AcrMapping",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub acr_mapping: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(
-        rename = "AttributeMapping",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub attribute_mapping: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(
-        rename = "IdpIdentifiers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub idp_identifiers: Option<Vec<String>>,
-    #[serde(
-        rename = "ProviderDetails",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provider_details: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "ProviderName", default)]
-    pub provider_name: String,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "ProviderName", default)]
+    pub provider_name: String,
+    #[serde(rename = "ProviderDetails", default, skip_serializing_if = "Option::is_none")]
+    pub provider_details: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "AttributeMapping", default, skip_serializing_if = "Option::is_none")]
+    pub attribute_mapping: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "IdpIdentifiers", default, skip_serializing_if = "Option::is_none")]
+    pub idp_identifiers: Option<Vec<String>>,
+    #[serde(rename = "AcrMapping", default, skip_serializing_if = "Option::is_none")]
+    pub acr_mapping: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -9672,37 +7662,21 @@ pub struct UpdateIdentityProviderResponse {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateManagedLoginBrandingRequest {
-    #[serde(rename = "Assets", default, skip_serializing_if = "Option::is_none")]
-    pub assets: Option<Vec<AssetType>>,
-    #[serde(
-        rename = "ManagedLoginBrandingId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserPoolId", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_id: Option<String>,
+    #[serde(rename = "ManagedLoginBrandingId", default, skip_serializing_if = "Option::is_none")]
     pub managed_login_branding_id: Option<String>,
+    #[serde(rename = "UseCognitoProvidedValues", default, skip_serializing_if = "Option::is_none")]
+    pub use_cognito_provided_values: Option<bool>,
     #[serde(rename = "Settings", default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<serde_json::Value>,
-    #[serde(
-        rename = "UseCognitoProvidedValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub use_cognito_provided_values: Option<bool>,
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_id: Option<String>,
+    #[serde(rename = "Assets", default, skip_serializing_if = "Option::is_none")]
+    pub assets: Option<Vec<AssetType>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateManagedLoginBrandingResponse {
-    #[serde(
-        rename = "ManagedLoginBranding",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ManagedLoginBranding", default, skip_serializing_if = "Option::is_none")]
     pub managed_login_branding: Option<ManagedLoginBrandingType>,
 }
 
@@ -9720,9 +7694,7 @@ pub struct UpdateProvisionedLimitResponse {
     pub limit: LimitType,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum UpdateReplicaStatusType {
     #[default]
     #[serde(rename = "ACTIVE")]
@@ -9761,14 +7733,14 @@ impl std::fmt::Display for UpdateReplicaStatusType {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateResourceServerRequest {
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
     #[serde(rename = "Identifier", default)]
     pub identifier: String,
     #[serde(rename = "Name", default)]
     pub name: String,
     #[serde(rename = "Scopes", default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ResourceServerScopeType>>,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -9779,26 +7751,18 @@ pub struct UpdateResourceServerResponse {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateTermsRequest {
-    #[serde(
-        rename = "Enforcement",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "TermsId", default)]
+    pub terms_id: String,
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
+    #[serde(rename = "TermsName", default, skip_serializing_if = "Option::is_none")]
+    pub terms_name: Option<String>,
+    #[serde(rename = "TermsSource", default, skip_serializing_if = "Option::is_none")]
+    pub terms_source: Option<TermsSourceType>,
+    #[serde(rename = "Enforcement", default, skip_serializing_if = "Option::is_none")]
     pub enforcement: Option<TermsEnforcementType>,
     #[serde(rename = "Links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "TermsId", default)]
-    pub terms_id: String,
-    #[serde(rename = "TermsName", default, skip_serializing_if = "Option::is_none")]
-    pub terms_name: Option<String>,
-    #[serde(
-        rename = "TermsSource",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub terms_source: Option<TermsSourceType>,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -9810,24 +7774,20 @@ pub struct UpdateTermsResponse {
 /// Represents the request to update user attributes.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateUserAttributesRequest {
-    #[serde(rename = "AccessToken", default)]
-    pub access_token: String,
-    #[serde(
-        rename = "ClientMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
     #[serde(rename = "UserAttributes", default)]
     pub user_attributes: Vec<AttributeType>,
+    #[serde(rename = "AccessToken", default)]
+    pub access_token: String,
+    #[serde(rename = "ClientMetadata", default, skip_serializing_if = "Option::is_none")]
+    pub client_metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl std::fmt::Debug for UpdateUserAttributesRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UpdateUserAttributesRequest")
+            .field("user_attributes", &self.user_attributes)
             .field("access_token", &"*** Sensitive Data Redacted ***")
             .field("client_metadata", &self.client_metadata)
-            .field("user_attributes", &self.user_attributes)
             .finish()
     }
 }
@@ -9835,197 +7795,90 @@ impl std::fmt::Debug for UpdateUserAttributesRequest {
 /// Represents the response from the server for the request to update user attributes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateUserAttributesResponse {
-    #[serde(
-        rename = "CodeDeliveryDetailsList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CodeDeliveryDetailsList", default, skip_serializing_if = "Option::is_none")]
     pub code_delivery_details_list: Option<Vec<CodeDeliveryDetailsType>>,
 }
 
 /// Represents the request to update the user pool client.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateUserPoolClientRequest {
-    #[serde(
-        rename = "AccessTokenValidity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub access_token_validity: Option<i32>,
-    #[serde(
-        rename = "AllowedOAuthFlows",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_oauth_flows: Option<Vec<OAuthFlowType>>,
-    #[serde(
-        rename = "AllowedOAuthFlowsUserPoolClient",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_oauth_flows_user_pool_client: Option<bool>,
-    #[serde(
-        rename = "AllowedOAuthScopes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_oauth_scopes: Option<Vec<String>>,
-    #[serde(
-        rename = "AnalyticsConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub analytics_configuration: Option<AnalyticsConfigurationType>,
-    #[serde(
-        rename = "AuthSessionValidity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub auth_session_validity: Option<i32>,
-    #[serde(
-        rename = "CallbackURLs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub callback_urls: Option<Vec<String>>,
-    #[serde(rename = "ClientId", default)]
-    pub client_id: String,
-    #[serde(
-        rename = "ClientName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_name: Option<String>,
-    #[serde(
-        rename = "DefaultRedirectURI",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub default_redirect_uri: Option<String>,
-    #[serde(
-        rename = "EnablePropagateAdditionalUserContextData",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_propagate_additional_user_context_data: Option<bool>,
-    #[serde(
-        rename = "EnableTokenRevocation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_token_revocation: Option<bool>,
-    #[serde(
-        rename = "ExplicitAuthFlows",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub explicit_auth_flows: Option<Vec<ExplicitAuthFlowsType>>,
-    #[serde(
-        rename = "IdTokenValidity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id_token_validity: Option<i32>,
-    #[serde(
-        rename = "LogoutURLs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub logout_urls: Option<Vec<String>>,
-    #[serde(
-        rename = "PreventUserExistenceErrors",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub prevent_user_existence_errors: Option<PreventUserExistenceErrorTypes>,
-    #[serde(
-        rename = "PublishSecretsInAWSSecretsManager",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub publish_secrets_in_aws_secrets_manager: Option<bool>,
-    #[serde(
-        rename = "ReadAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub read_attributes: Option<Vec<String>>,
-    #[serde(
-        rename = "RefreshTokenRotation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub refresh_token_rotation: Option<RefreshTokenRotationType>,
-    #[serde(
-        rename = "RefreshTokenValidity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub refresh_token_validity: Option<i32>,
-    #[serde(
-        rename = "SupportedIdentityProviders",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub supported_identity_providers: Option<Vec<String>>,
-    #[serde(
-        rename = "TokenValidityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub token_validity_units: Option<TokenValidityUnitsType>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
-    #[serde(
-        rename = "WriteAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientId", default)]
+    pub client_id: String,
+    #[serde(rename = "ClientName", default, skip_serializing_if = "Option::is_none")]
+    pub client_name: Option<String>,
+    #[serde(rename = "RefreshTokenValidity", default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token_validity: Option<i32>,
+    #[serde(rename = "AccessTokenValidity", default, skip_serializing_if = "Option::is_none")]
+    pub access_token_validity: Option<i32>,
+    #[serde(rename = "IdTokenValidity", default, skip_serializing_if = "Option::is_none")]
+    pub id_token_validity: Option<i32>,
+    #[serde(rename = "TokenValidityUnits", default, skip_serializing_if = "Option::is_none")]
+    pub token_validity_units: Option<TokenValidityUnitsType>,
+    #[serde(rename = "ReadAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub read_attributes: Option<Vec<String>>,
+    #[serde(rename = "WriteAttributes", default, skip_serializing_if = "Option::is_none")]
     pub write_attributes: Option<Vec<String>>,
+    #[serde(rename = "ExplicitAuthFlows", default, skip_serializing_if = "Option::is_none")]
+    pub explicit_auth_flows: Option<Vec<ExplicitAuthFlowsType>>,
+    #[serde(rename = "SupportedIdentityProviders", default, skip_serializing_if = "Option::is_none")]
+    pub supported_identity_providers: Option<Vec<String>>,
+    #[serde(rename = "CallbackURLs", default, skip_serializing_if = "Option::is_none")]
+    pub callback_urls: Option<Vec<String>>,
+    #[serde(rename = "LogoutURLs", default, skip_serializing_if = "Option::is_none")]
+    pub logout_urls: Option<Vec<String>>,
+    #[serde(rename = "DefaultRedirectURI", default, skip_serializing_if = "Option::is_none")]
+    pub default_redirect_uri: Option<String>,
+    #[serde(rename = "AllowedOAuthFlows", default, skip_serializing_if = "Option::is_none")]
+    pub allowed_oauth_flows: Option<Vec<OAuthFlowType>>,
+    #[serde(rename = "AllowedOAuthScopes", default, skip_serializing_if = "Option::is_none")]
+    pub allowed_oauth_scopes: Option<Vec<String>>,
+    #[serde(rename = "AllowedOAuthFlowsUserPoolClient", default, skip_serializing_if = "Option::is_none")]
+    pub allowed_oauth_flows_user_pool_client: Option<bool>,
+    #[serde(rename = "AnalyticsConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub analytics_configuration: Option<AnalyticsConfigurationType>,
+    #[serde(rename = "PreventUserExistenceErrors", default, skip_serializing_if = "Option::is_none")]
+    pub prevent_user_existence_errors: Option<PreventUserExistenceErrorTypes>,
+    #[serde(rename = "EnableTokenRevocation", default, skip_serializing_if = "Option::is_none")]
+    pub enable_token_revocation: Option<bool>,
+    #[serde(rename = "EnablePropagateAdditionalUserContextData", default, skip_serializing_if = "Option::is_none")]
+    pub enable_propagate_additional_user_context_data: Option<bool>,
+    #[serde(rename = "AuthSessionValidity", default, skip_serializing_if = "Option::is_none")]
+    pub auth_session_validity: Option<i32>,
+    #[serde(rename = "RefreshTokenRotation", default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token_rotation: Option<RefreshTokenRotationType>,
+    #[serde(rename = "PublishSecretsInAWSSecretsManager", default, skip_serializing_if = "Option::is_none")]
+    pub publish_secrets_in_aws_secrets_manager: Option<bool>,
 }
 
 impl std::fmt::Debug for UpdateUserPoolClientRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UpdateUserPoolClientRequest")
-            .field("access_token_validity", &self.access_token_validity)
-            .field("allowed_oauth_flows", &self.allowed_oauth_flows)
-            .field(
-                "allowed_oauth_flows_user_pool_client",
-                &self.allowed_oauth_flows_user_pool_client,
-            )
-            .field("allowed_oauth_scopes", &self.allowed_oauth_scopes)
-            .field("analytics_configuration", &self.analytics_configuration)
-            .field("auth_session_validity", &self.auth_session_validity)
-            .field("callback_urls", &self.callback_urls)
+            .field("user_pool_id", &self.user_pool_id)
             .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("client_name", &self.client_name)
-            .field("default_redirect_uri", &self.default_redirect_uri)
-            .field(
-                "enable_propagate_additional_user_context_data",
-                &self.enable_propagate_additional_user_context_data,
-            )
-            .field("enable_token_revocation", &self.enable_token_revocation)
-            .field("explicit_auth_flows", &self.explicit_auth_flows)
-            .field("id_token_validity", &self.id_token_validity)
-            .field("logout_urls", &self.logout_urls)
-            .field(
-                "prevent_user_existence_errors",
-                &self.prevent_user_existence_errors,
-            )
-            .field(
-                "publish_secrets_in_aws_secrets_manager",
-                &self.publish_secrets_in_aws_secrets_manager,
-            )
-            .field("read_attributes", &self.read_attributes)
-            .field("refresh_token_rotation", &self.refresh_token_rotation)
             .field("refresh_token_validity", &self.refresh_token_validity)
-            .field(
-                "supported_identity_providers",
-                &self.supported_identity_providers,
-            )
+            .field("access_token_validity", &self.access_token_validity)
+            .field("id_token_validity", &self.id_token_validity)
             .field("token_validity_units", &self.token_validity_units)
-            .field("user_pool_id", &self.user_pool_id)
+            .field("read_attributes", &self.read_attributes)
             .field("write_attributes", &self.write_attributes)
+            .field("explicit_auth_flows", &self.explicit_auth_flows)
+            .field("supported_identity_providers", &self.supported_identity_providers)
+            .field("callback_urls", &self.callback_urls)
+            .field("logout_urls", &self.logout_urls)
+            .field("default_redirect_uri", &self.default_redirect_uri)
+            .field("allowed_oauth_flows", &self.allowed_oauth_flows)
+            .field("allowed_oauth_scopes", &self.allowed_oauth_scopes)
+            .field("allowed_oauth_flows_user_pool_client", &self.allowed_oauth_flows_user_pool_client)
+            .field("analytics_configuration", &self.analytics_configuration)
+            .field("prevent_user_existence_errors", &self.prevent_user_existence_errors)
+            .field("enable_token_revocation", &self.enable_token_revocation)
+            .field("enable_propagate_additional_user_context_data", &self.enable_propagate_additional_user_context_data)
+            .field("auth_session_validity", &self.auth_session_validity)
+            .field("refresh_token_rotation", &self.refresh_token_rotation)
+            .field("publish_secrets_in_aws_secrets_manager", &self.publish_secrets_in_aws_secrets_manager)
             .finish()
     }
 }
@@ -10033,217 +7886,105 @@ impl std::fmt::Debug for UpdateUserPoolClientRequest {
 /// Represents the response from the server to the request to update the user pool client.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateUserPoolClientResponse {
-    #[serde(
-        rename = "UserPoolClient",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserPoolClient", default, skip_serializing_if = "Option::is_none")]
     pub user_pool_client: Option<UserPoolClientType>,
 }
 
 /// The UpdateUserPoolDomain request input.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateUserPoolDomainRequest {
-    #[serde(
-        rename = "CustomDomainConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub custom_domain_config: Option<CustomDomainConfigType>,
     #[serde(rename = "Domain", default)]
     pub domain: String,
-    #[serde(
-        rename = "ManagedLoginVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub managed_login_version: Option<i32>,
-    #[serde(rename = "Routing", default, skip_serializing_if = "Option::is_none")]
-    pub routing: Option<RoutingType>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
+    #[serde(rename = "ManagedLoginVersion", default, skip_serializing_if = "Option::is_none")]
+    pub managed_login_version: Option<i32>,
+    #[serde(rename = "CustomDomainConfig", default, skip_serializing_if = "Option::is_none")]
+    pub custom_domain_config: Option<CustomDomainConfigType>,
+    #[serde(rename = "Routing", default, skip_serializing_if = "Option::is_none")]
+    pub routing: Option<RoutingType>,
 }
 
 /// The UpdateUserPoolDomain response output.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateUserPoolDomainResponse {
-    #[serde(
-        rename = "CloudFrontDomain",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cloud_front_domain: Option<String>,
-    #[serde(
-        rename = "ManagedLoginVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ManagedLoginVersion", default, skip_serializing_if = "Option::is_none")]
     pub managed_login_version: Option<i32>,
+    #[serde(rename = "CloudFrontDomain", default, skip_serializing_if = "Option::is_none")]
+    pub cloud_front_domain: Option<String>,
     #[serde(rename = "Routing", default, skip_serializing_if = "Option::is_none")]
     pub routing: Option<RoutingType>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateUserPoolReplicaRequest {
+    #[serde(rename = "UserPoolId", default)]
+    pub user_pool_id: String,
     #[serde(rename = "RegionName", default)]
     pub region_name: String,
     #[serde(rename = "Status", default)]
     pub status: UpdateReplicaStatusType,
-    #[serde(rename = "UserPoolId", default)]
-    pub user_pool_id: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateUserPoolReplicaResponse {
-    #[serde(
-        rename = "UserPoolReplica",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserPoolReplica", default, skip_serializing_if = "Option::is_none")]
     pub user_pool_replica: Option<UserPoolReplicaType>,
 }
 
 /// Represents the request to update the user pool.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateUserPoolRequest {
-    #[serde(
-        rename = "AccountRecoverySetting",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub account_recovery_setting: Option<AccountRecoverySettingType>,
-    #[serde(
-        rename = "AcrConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub acr_configuration: Option<std::collections::BTreeMap<String, AcrLevelConfigType>>,
-    #[serde(
-        rename = "AdminCreateUserConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub admin_create_user_config: Option<AdminCreateUserConfigType>,
-    #[serde(
-        rename = "AutoVerifiedAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub auto_verified_attributes: Option<Vec<VerifiedAttributeType>>,
-    #[serde(
-        rename = "DcrConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub dcr_configuration: Option<DcrConfigurationType>,
-    #[serde(
-        rename = "DeletionProtection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub deletion_protection: Option<DeletionProtectionType>,
-    #[serde(
-        rename = "DeviceConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub device_configuration: Option<DeviceConfigurationType>,
-    #[serde(
-        rename = "EmailConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_configuration: Option<EmailConfigurationType>,
-    #[serde(
-        rename = "EmailVerificationMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_verification_message: Option<String>,
-    #[serde(
-        rename = "EmailVerificationSubject",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_verification_subject: Option<String>,
-    #[serde(
-        rename = "IssuerConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub issuer_configuration: Option<IssuerConfigurationType>,
-    #[serde(
-        rename = "KeyConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub key_configuration: Option<KeyConfigurationType>,
-    #[serde(
-        rename = "LambdaConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub lambda_config: Option<LambdaConfigType>,
-    #[serde(
-        rename = "MfaConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub mfa_configuration: Option<UserPoolMfaType>,
-    #[serde(rename = "Policies", default, skip_serializing_if = "Option::is_none")]
-    pub policies: Option<UserPoolPolicyType>,
-    #[serde(rename = "PoolName", default, skip_serializing_if = "Option::is_none")]
-    pub pool_name: Option<String>,
-    #[serde(
-        rename = "SmsAuthenticationMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sms_authentication_message: Option<String>,
-    #[serde(
-        rename = "SmsConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sms_configuration: Option<SmsConfigurationType>,
-    #[serde(
-        rename = "SmsVerificationMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sms_verification_message: Option<String>,
-    #[serde(
-        rename = "UserAttributeUpdateSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_attribute_update_settings: Option<UserAttributeUpdateSettingsType>,
-    #[serde(
-        rename = "UserPoolAddOns",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_add_ons: Option<UserPoolAddOnsType>,
     #[serde(rename = "UserPoolId", default)]
     pub user_pool_id: String,
-    #[serde(
-        rename = "UserPoolTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_tags: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(
-        rename = "UserPoolTier",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_tier: Option<UserPoolTierType>,
-    #[serde(
-        rename = "VerificationMessageTemplate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Policies", default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<UserPoolPolicyType>,
+    #[serde(rename = "DeletionProtection", default, skip_serializing_if = "Option::is_none")]
+    pub deletion_protection: Option<DeletionProtectionType>,
+    #[serde(rename = "LambdaConfig", default, skip_serializing_if = "Option::is_none")]
+    pub lambda_config: Option<LambdaConfigType>,
+    #[serde(rename = "AutoVerifiedAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub auto_verified_attributes: Option<Vec<VerifiedAttributeType>>,
+    #[serde(rename = "SmsVerificationMessage", default, skip_serializing_if = "Option::is_none")]
+    pub sms_verification_message: Option<String>,
+    #[serde(rename = "EmailVerificationMessage", default, skip_serializing_if = "Option::is_none")]
+    pub email_verification_message: Option<String>,
+    #[serde(rename = "EmailVerificationSubject", default, skip_serializing_if = "Option::is_none")]
+    pub email_verification_subject: Option<String>,
+    #[serde(rename = "VerificationMessageTemplate", default, skip_serializing_if = "Option::is_none")]
     pub verification_message_template: Option<VerificationMessageTemplateType>,
+    #[serde(rename = "SmsAuthenticationMessage", default, skip_serializing_if = "Option::is_none")]
+    pub sms_authentication_message: Option<String>,
+    #[serde(rename = "UserAttributeUpdateSettings", default, skip_serializing_if = "Option::is_none")]
+    pub user_attribute_update_settings: Option<UserAttributeUpdateSettingsType>,
+    #[serde(rename = "MfaConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub mfa_configuration: Option<UserPoolMfaType>,
+    #[serde(rename = "DeviceConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub device_configuration: Option<DeviceConfigurationType>,
+    #[serde(rename = "EmailConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub email_configuration: Option<EmailConfigurationType>,
+    #[serde(rename = "SmsConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub sms_configuration: Option<SmsConfigurationType>,
+    #[serde(rename = "UserPoolTags", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_tags: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "AdminCreateUserConfig", default, skip_serializing_if = "Option::is_none")]
+    pub admin_create_user_config: Option<AdminCreateUserConfigType>,
+    #[serde(rename = "UserPoolAddOns", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_add_ons: Option<UserPoolAddOnsType>,
+    #[serde(rename = "DcrConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub dcr_configuration: Option<DcrConfigurationType>,
+    #[serde(rename = "AccountRecoverySetting", default, skip_serializing_if = "Option::is_none")]
+    pub account_recovery_setting: Option<AccountRecoverySettingType>,
+    #[serde(rename = "PoolName", default, skip_serializing_if = "Option::is_none")]
+    pub pool_name: Option<String>,
+    #[serde(rename = "UserPoolTier", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_tier: Option<UserPoolTierType>,
+    #[serde(rename = "KeyConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub key_configuration: Option<KeyConfigurationType>,
+    #[serde(rename = "IssuerConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub issuer_configuration: Option<IssuerConfigurationType>,
+    #[serde(rename = "AcrConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub acr_configuration: Option<std::collections::BTreeMap<String, AcrLevelConfigType>>,
 }
 
 /// Represents the response from the server when you make a request to update the user pool.
@@ -10253,25 +7994,17 @@ pub struct UpdateUserPoolResponse {}
 /// The settings for updates to user attributes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserAttributeUpdateSettingsType {
-    #[serde(
-        rename = "AttributesRequireVerificationBeforeUpdate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AttributesRequireVerificationBeforeUpdate", default, skip_serializing_if = "Option::is_none")]
     pub attributes_require_verification_before_update: Option<Vec<VerifiedAttributeType>>,
 }
 
 /// Contextual data, such as the user's device fingerprint, IP address, or location, used for evaluating the risk of an unexpected event by Amazon Cognito threat protection.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserContextDataType {
-    #[serde(
-        rename = "EncodedData",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub encoded_data: Option<String>,
     #[serde(rename = "IpAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
+    #[serde(rename = "EncodedData", default, skip_serializing_if = "Option::is_none")]
+    pub encoded_data: Option<String>,
 }
 
 /// This exception is thrown when you're trying to modify a user pool while a user import job is in progress for that pool.
@@ -10281,9 +8014,7 @@ pub struct UserImportInProgressException {
     pub message: Option<String>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum UserImportJobStatusType {
     #[default]
     #[serde(rename = "Created")]
@@ -10356,74 +8087,34 @@ impl std::fmt::Display for UserImportJobStatusType {
 /// A user import job in a user pool.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserImportJobType {
-    #[serde(
-        rename = "CloudWatchLogsRoleArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub cloud_watch_logs_role_arn: Option<String>,
-    #[serde(
-        rename = "CompletionDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub completion_date: Option<f64>,
-    #[serde(
-        rename = "CompletionMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub completion_message: Option<String>,
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub creation_date: Option<f64>,
-    #[serde(
-        rename = "FailedUsers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub failed_users: Option<i64>,
-    #[serde(
-        rename = "ImportedUsers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub imported_users: Option<i64>,
-    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
-    pub job_id: Option<String>,
     #[serde(rename = "JobName", default, skip_serializing_if = "Option::is_none")]
     pub job_name: Option<String>,
-    #[serde(
-        rename = "PasswordHashingAlgorithm",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub password_hashing_algorithm: Option<PasswordHashingAlgorithmType>,
-    #[serde(
-        rename = "PreSignedUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "JobId", default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    #[serde(rename = "UserPoolId", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_id: Option<String>,
+    #[serde(rename = "PreSignedUrl", default, skip_serializing_if = "Option::is_none")]
     pub pre_signed_url: Option<String>,
-    #[serde(
-        rename = "SkippedUsers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub skipped_users: Option<i64>,
+    #[serde(rename = "CreationDate", default, skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<f64>,
     #[serde(rename = "StartDate", default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<f64>,
+    #[serde(rename = "CompletionDate", default, skip_serializing_if = "Option::is_none")]
+    pub completion_date: Option<f64>,
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UserImportJobStatusType>,
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_id: Option<String>,
+    #[serde(rename = "CloudWatchLogsRoleArn", default, skip_serializing_if = "Option::is_none")]
+    pub cloud_watch_logs_role_arn: Option<String>,
+    #[serde(rename = "ImportedUsers", default, skip_serializing_if = "Option::is_none")]
+    pub imported_users: Option<i64>,
+    #[serde(rename = "SkippedUsers", default, skip_serializing_if = "Option::is_none")]
+    pub skipped_users: Option<i64>,
+    #[serde(rename = "FailedUsers", default, skip_serializing_if = "Option::is_none")]
+    pub failed_users: Option<i64>,
+    #[serde(rename = "CompletionMessage", default, skip_serializing_if = "Option::is_none")]
+    pub completion_message: Option<String>,
+    #[serde(rename = "PasswordHashingAlgorithm", default, skip_serializing_if = "Option::is_none")]
+    pub password_hashing_algorithm: Option<PasswordHashingAlgorithmType>,
 }
 
 /// This exception is thrown when the Amazon Cognito service encounters a user validation exception with the Lambda service.
@@ -10457,14 +8148,10 @@ pub struct UserPoolAddOnNotEnabledException {
 /// Contains settings for activation of threat protection, including the operating mode and additional authentication types.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserPoolAddOnsType {
-    #[serde(
-        rename = "AdvancedSecurityAdditionalFlows",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub advanced_security_additional_flows: Option<AdvancedSecurityAdditionalFlowsType>,
     #[serde(rename = "AdvancedSecurityMode", default)]
     pub advanced_security_mode: AdvancedSecurityModeType,
+    #[serde(rename = "AdvancedSecurityAdditionalFlows", default, skip_serializing_if = "Option::is_none")]
+    pub advanced_security_additional_flows: Option<AdvancedSecurityAdditionalFlowsType>,
 }
 
 /// A short description of a user pool app client.
@@ -10472,26 +8159,18 @@ pub struct UserPoolAddOnsType {
 pub struct UserPoolClientDescription {
     #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    #[serde(
-        rename = "ClientName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_name: Option<String>,
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserPoolId", default, skip_serializing_if = "Option::is_none")]
     pub user_pool_id: Option<String>,
+    #[serde(rename = "ClientName", default, skip_serializing_if = "Option::is_none")]
+    pub client_name: Option<String>,
 }
 
 impl std::fmt::Debug for UserPoolClientDescription {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UserPoolClientDescription")
             .field("client_id", &"*** Sensitive Data Redacted ***")
-            .field("client_name", &self.client_name)
             .field("user_pool_id", &self.user_pool_id)
+            .field("client_name", &self.client_name)
             .finish()
     }
 }
@@ -10499,215 +8178,95 @@ impl std::fmt::Debug for UserPoolClientDescription {
 /// The configuration of a user pool client.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserPoolClientType {
-    #[serde(
-        rename = "AccessTokenValidity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub access_token_validity: Option<i32>,
-    #[serde(
-        rename = "AllowedOAuthFlows",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_oauth_flows: Option<Vec<OAuthFlowType>>,
-    #[serde(
-        rename = "AllowedOAuthFlowsUserPoolClient",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_oauth_flows_user_pool_client: Option<bool>,
-    #[serde(
-        rename = "AllowedOAuthScopes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_oauth_scopes: Option<Vec<String>>,
-    #[serde(
-        rename = "AnalyticsConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub analytics_configuration: Option<AnalyticsConfigurationType>,
-    #[serde(
-        rename = "AuthSessionValidity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub auth_session_validity: Option<i32>,
-    #[serde(
-        rename = "CallbackURLs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub callback_urls: Option<Vec<String>>,
+    #[serde(rename = "UserPoolId", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_id: Option<String>,
+    #[serde(rename = "ClientName", default, skip_serializing_if = "Option::is_none")]
+    pub client_name: Option<String>,
     #[serde(rename = "ClientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    #[serde(
-        rename = "ClientName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_name: Option<String>,
-    #[serde(
-        rename = "ClientSecret",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientSecret", default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
-    #[serde(
-        rename = "ClientSecretArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ClientSecretArn", default, skip_serializing_if = "Option::is_none")]
     pub client_secret_arn: Option<String>,
-    #[serde(
-        rename = "ClientType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub client_type: Option<ClientTypeType>,
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub creation_date: Option<f64>,
-    #[serde(
-        rename = "DefaultRedirectURI",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub default_redirect_uri: Option<String>,
-    #[serde(
-        rename = "EnablePropagateAdditionalUserContextData",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_propagate_additional_user_context_data: Option<bool>,
-    #[serde(
-        rename = "EnableTokenRevocation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_token_revocation: Option<bool>,
-    #[serde(
-        rename = "ExplicitAuthFlows",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub explicit_auth_flows: Option<Vec<ExplicitAuthFlowsType>>,
-    #[serde(
-        rename = "IdTokenValidity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id_token_validity: Option<i32>,
-    #[serde(
-        rename = "LastModifiedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LastModifiedDate", default, skip_serializing_if = "Option::is_none")]
     pub last_modified_date: Option<f64>,
-    #[serde(
-        rename = "LogoutURLs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub logout_urls: Option<Vec<String>>,
-    #[serde(
-        rename = "PreventUserExistenceErrors",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub prevent_user_existence_errors: Option<PreventUserExistenceErrorTypes>,
-    #[serde(
-        rename = "ReadAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub read_attributes: Option<Vec<String>>,
-    #[serde(
-        rename = "RefreshTokenRotation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub refresh_token_rotation: Option<RefreshTokenRotationType>,
-    #[serde(
-        rename = "RefreshTokenValidity",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreationDate", default, skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<f64>,
+    #[serde(rename = "RefreshTokenValidity", default, skip_serializing_if = "Option::is_none")]
     pub refresh_token_validity: Option<i32>,
-    #[serde(
-        rename = "SupportedIdentityProviders",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub supported_identity_providers: Option<Vec<String>>,
-    #[serde(
-        rename = "TokenValidityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AccessTokenValidity", default, skip_serializing_if = "Option::is_none")]
+    pub access_token_validity: Option<i32>,
+    #[serde(rename = "IdTokenValidity", default, skip_serializing_if = "Option::is_none")]
+    pub id_token_validity: Option<i32>,
+    #[serde(rename = "TokenValidityUnits", default, skip_serializing_if = "Option::is_none")]
     pub token_validity_units: Option<TokenValidityUnitsType>,
-    #[serde(
-        rename = "UserPoolId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_id: Option<String>,
-    #[serde(
-        rename = "WriteAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ReadAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub read_attributes: Option<Vec<String>>,
+    #[serde(rename = "WriteAttributes", default, skip_serializing_if = "Option::is_none")]
     pub write_attributes: Option<Vec<String>>,
+    #[serde(rename = "ExplicitAuthFlows", default, skip_serializing_if = "Option::is_none")]
+    pub explicit_auth_flows: Option<Vec<ExplicitAuthFlowsType>>,
+    #[serde(rename = "SupportedIdentityProviders", default, skip_serializing_if = "Option::is_none")]
+    pub supported_identity_providers: Option<Vec<String>>,
+    #[serde(rename = "CallbackURLs", default, skip_serializing_if = "Option::is_none")]
+    pub callback_urls: Option<Vec<String>>,
+    #[serde(rename = "LogoutURLs", default, skip_serializing_if = "Option::is_none")]
+    pub logout_urls: Option<Vec<String>>,
+    #[serde(rename = "DefaultRedirectURI", default, skip_serializing_if = "Option::is_none")]
+    pub default_redirect_uri: Option<String>,
+    #[serde(rename = "AllowedOAuthFlows", default, skip_serializing_if = "Option::is_none")]
+    pub allowed_oauth_flows: Option<Vec<OAuthFlowType>>,
+    #[serde(rename = "AllowedOAuthScopes", default, skip_serializing_if = "Option::is_none")]
+    pub allowed_oauth_scopes: Option<Vec<String>>,
+    #[serde(rename = "AllowedOAuthFlowsUserPoolClient", default, skip_serializing_if = "Option::is_none")]
+    pub allowed_oauth_flows_user_pool_client: Option<bool>,
+    #[serde(rename = "AnalyticsConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub analytics_configuration: Option<AnalyticsConfigurationType>,
+    #[serde(rename = "PreventUserExistenceErrors", default, skip_serializing_if = "Option::is_none")]
+    pub prevent_user_existence_errors: Option<PreventUserExistenceErrorTypes>,
+    #[serde(rename = "EnableTokenRevocation", default, skip_serializing_if = "Option::is_none")]
+    pub enable_token_revocation: Option<bool>,
+    #[serde(rename = "EnablePropagateAdditionalUserContextData", default, skip_serializing_if = "Option::is_none")]
+    pub enable_propagate_additional_user_context_data: Option<bool>,
+    #[serde(rename = "AuthSessionValidity", default, skip_serializing_if = "Option::is_none")]
+    pub auth_session_validity: Option<i32>,
+    #[serde(rename = "RefreshTokenRotation", default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token_rotation: Option<RefreshTokenRotationType>,
+    #[serde(rename = "ClientType", default, skip_serializing_if = "Option::is_none")]
+    pub client_type: Option<ClientTypeType>,
 }
 
 impl std::fmt::Debug for UserPoolClientType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UserPoolClientType")
-            .field("access_token_validity", &self.access_token_validity)
-            .field("allowed_oauth_flows", &self.allowed_oauth_flows)
-            .field(
-                "allowed_oauth_flows_user_pool_client",
-                &self.allowed_oauth_flows_user_pool_client,
-            )
-            .field("allowed_oauth_scopes", &self.allowed_oauth_scopes)
-            .field("analytics_configuration", &self.analytics_configuration)
-            .field("auth_session_validity", &self.auth_session_validity)
-            .field("callback_urls", &self.callback_urls)
-            .field("client_id", &"*** Sensitive Data Redacted ***")
+            .field("user_pool_id", &self.user_pool_id)
             .field("client_name", &self.client_name)
+            .field("client_id", &"*** Sensitive Data Redacted ***")
             .field("client_secret", &"*** Sensitive Data Redacted ***")
             .field("client_secret_arn", &self.client_secret_arn)
-            .field("client_type", &self.client_type)
-            .field("creation_date", &self.creation_date)
-            .field("default_redirect_uri", &self.default_redirect_uri)
-            .field(
-                "enable_propagate_additional_user_context_data",
-                &self.enable_propagate_additional_user_context_data,
-            )
-            .field("enable_token_revocation", &self.enable_token_revocation)
-            .field("explicit_auth_flows", &self.explicit_auth_flows)
-            .field("id_token_validity", &self.id_token_validity)
             .field("last_modified_date", &self.last_modified_date)
-            .field("logout_urls", &self.logout_urls)
-            .field(
-                "prevent_user_existence_errors",
-                &self.prevent_user_existence_errors,
-            )
-            .field("read_attributes", &self.read_attributes)
-            .field("refresh_token_rotation", &self.refresh_token_rotation)
+            .field("creation_date", &self.creation_date)
             .field("refresh_token_validity", &self.refresh_token_validity)
-            .field(
-                "supported_identity_providers",
-                &self.supported_identity_providers,
-            )
+            .field("access_token_validity", &self.access_token_validity)
+            .field("id_token_validity", &self.id_token_validity)
             .field("token_validity_units", &self.token_validity_units)
-            .field("user_pool_id", &self.user_pool_id)
+            .field("read_attributes", &self.read_attributes)
             .field("write_attributes", &self.write_attributes)
+            .field("explicit_auth_flows", &self.explicit_auth_flows)
+            .field("supported_identity_providers", &self.supported_identity_providers)
+            .field("callback_urls", &self.callback_urls)
+            .field("logout_urls", &self.logout_urls)
+            .field("default_redirect_uri", &self.default_redirect_uri)
+            .field("allowed_oauth_flows", &self.allowed_oauth_flows)
+            .field("allowed_oauth_scopes", &self.allowed_oauth_scopes)
+            .field("allowed_oauth_flows_user_pool_client", &self.allowed_oauth_flows_user_pool_client)
+            .field("analytics_configuration", &self.analytics_configuration)
+            .field("prevent_user_existence_errors", &self.prevent_user_existence_errors)
+            .field("enable_token_revocation", &self.enable_token_revocation)
+            .field("enable_propagate_additional_user_context_data", &self.enable_propagate_additional_user_context_data)
+            .field("auth_session_validity", &self.auth_session_validity)
+            .field("refresh_token_rotation", &self.refresh_token_rotation)
+            .field("client_type", &self.client_type)
             .finish()
     }
 }
@@ -10715,41 +8274,23 @@ impl std::fmt::Debug for UserPoolClientType {
 /// A short description of a user pool.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserPoolDescriptionType {
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub creation_date: Option<f64>,
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(
-        rename = "LambdaConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub lambda_config: Option<LambdaConfigType>,
-    #[serde(
-        rename = "LastModifiedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_modified_date: Option<f64>,
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(
-        rename = "ReplicaRegions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub replica_regions: Option<Vec<String>>,
+    #[serde(rename = "LambdaConfig", default, skip_serializing_if = "Option::is_none")]
+    pub lambda_config: Option<LambdaConfigType>,
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<StatusType>,
+    #[serde(rename = "LastModifiedDate", default, skip_serializing_if = "Option::is_none")]
+    pub last_modified_date: Option<f64>,
+    #[serde(rename = "CreationDate", default, skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<f64>,
+    #[serde(rename = "ReplicaRegions", default, skip_serializing_if = "Option::is_none")]
+    pub replica_regions: Option<Vec<String>>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum UserPoolMfaType {
     #[default]
     #[serde(rename = "OFF")]
@@ -10793,38 +8334,22 @@ impl std::fmt::Display for UserPoolMfaType {
 /// A list of user pool policies.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserPoolPolicyType {
-    #[serde(
-        rename = "PasswordPolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PasswordPolicy", default, skip_serializing_if = "Option::is_none")]
     pub password_policy: Option<PasswordPolicyType>,
-    #[serde(
-        rename = "SignInPolicy",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SignInPolicy", default, skip_serializing_if = "Option::is_none")]
     pub sign_in_policy: Option<SignInPolicyType>,
 }
 
 /// Contains information about a replica user pool, including Region, status, role, and ARN.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserPoolReplicaType {
-    #[serde(
-        rename = "RegionName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RegionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
-    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<ReplicaRoleType>,
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ReplicaStatusType>,
-    #[serde(
-        rename = "UserPoolArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<ReplicaRoleType>,
+    #[serde(rename = "UserPoolArn", default, skip_serializing_if = "Option::is_none")]
     pub user_pool_arn: Option<String>,
 }
 
@@ -10835,9 +8360,7 @@ pub struct UserPoolTaggingException {
     pub message: Option<String>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum UserPoolTierType {
     #[default]
     #[serde(rename = "LITE")]
@@ -10888,215 +8411,85 @@ pub struct UserPoolTokenSessionConfigType {
 /// The configuration of a user pool.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserPoolType {
-    #[serde(
-        rename = "AccountRecoverySetting",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub account_recovery_setting: Option<AccountRecoverySettingType>,
-    #[serde(
-        rename = "AcrConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub acr_configuration: Option<std::collections::BTreeMap<String, AcrLevelConfigType>>,
-    #[serde(
-        rename = "AdminCreateUserConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub admin_create_user_config: Option<AdminCreateUserConfigType>,
-    #[serde(
-        rename = "AliasAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub alias_attributes: Option<Vec<AliasAttributeType>>,
-    #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
-    pub arn: Option<String>,
-    #[serde(
-        rename = "AutoVerifiedAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub auto_verified_attributes: Option<Vec<VerifiedAttributeType>>,
-    #[serde(
-        rename = "CreationDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub creation_date: Option<f64>,
-    #[serde(
-        rename = "CustomDomain",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub custom_domain: Option<String>,
-    #[serde(
-        rename = "DcrConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub dcr_configuration: Option<DcrConfigurationType>,
-    #[serde(
-        rename = "DeletionProtection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub deletion_protection: Option<DeletionProtectionType>,
-    #[serde(
-        rename = "DeviceConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub device_configuration: Option<DeviceConfigurationType>,
-    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    #[serde(
-        rename = "EmailConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_configuration: Option<EmailConfigurationType>,
-    #[serde(
-        rename = "EmailConfigurationFailure",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_configuration_failure: Option<String>,
-    #[serde(
-        rename = "EmailVerificationMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_verification_message: Option<String>,
-    #[serde(
-        rename = "EmailVerificationSubject",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_verification_subject: Option<String>,
-    #[serde(
-        rename = "EstimatedNumberOfUsers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub estimated_number_of_users: Option<i32>,
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(
-        rename = "IssuerConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub issuer_configuration: Option<IssuerConfigurationType>,
-    #[serde(
-        rename = "KeyConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub key_configuration: Option<KeyConfigurationType>,
-    #[serde(
-        rename = "LambdaConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub lambda_config: Option<LambdaConfigType>,
-    #[serde(
-        rename = "LastModifiedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_modified_date: Option<f64>,
-    #[serde(
-        rename = "MfaConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub mfa_configuration: Option<UserPoolMfaType>,
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(rename = "Policies", default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<UserPoolPolicyType>,
-    #[serde(
-        rename = "SchemaAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub schema_attributes: Option<Vec<SchemaAttributeType>>,
-    #[serde(
-        rename = "SmsAuthenticationMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sms_authentication_message: Option<String>,
-    #[serde(
-        rename = "SmsConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sms_configuration: Option<SmsConfigurationType>,
-    #[serde(
-        rename = "SmsConfigurationFailure",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sms_configuration_failure: Option<String>,
-    #[serde(
-        rename = "SmsVerificationMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sms_verification_message: Option<String>,
+    #[serde(rename = "DeletionProtection", default, skip_serializing_if = "Option::is_none")]
+    pub deletion_protection: Option<DeletionProtectionType>,
+    #[serde(rename = "LambdaConfig", default, skip_serializing_if = "Option::is_none")]
+    pub lambda_config: Option<LambdaConfigType>,
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<StatusType>,
-    #[serde(
-        rename = "UserAttributeUpdateSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_attribute_update_settings: Option<UserAttributeUpdateSettingsType>,
-    #[serde(
-        rename = "UserPoolAddOns",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_add_ons: Option<UserPoolAddOnsType>,
-    #[serde(
-        rename = "UserPoolTags",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_tags: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(
-        rename = "UserPoolTier",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_pool_tier: Option<UserPoolTierType>,
-    #[serde(
-        rename = "UsernameAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LastModifiedDate", default, skip_serializing_if = "Option::is_none")]
+    pub last_modified_date: Option<f64>,
+    #[serde(rename = "CreationDate", default, skip_serializing_if = "Option::is_none")]
+    pub creation_date: Option<f64>,
+    #[serde(rename = "SchemaAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub schema_attributes: Option<Vec<SchemaAttributeType>>,
+    #[serde(rename = "AutoVerifiedAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub auto_verified_attributes: Option<Vec<VerifiedAttributeType>>,
+    #[serde(rename = "AliasAttributes", default, skip_serializing_if = "Option::is_none")]
+    pub alias_attributes: Option<Vec<AliasAttributeType>>,
+    #[serde(rename = "UsernameAttributes", default, skip_serializing_if = "Option::is_none")]
     pub username_attributes: Option<Vec<UsernameAttributeType>>,
-    #[serde(
-        rename = "UsernameConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub username_configuration: Option<UsernameConfigurationType>,
-    #[serde(
-        rename = "VerificationMessageTemplate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SmsVerificationMessage", default, skip_serializing_if = "Option::is_none")]
+    pub sms_verification_message: Option<String>,
+    #[serde(rename = "EmailVerificationMessage", default, skip_serializing_if = "Option::is_none")]
+    pub email_verification_message: Option<String>,
+    #[serde(rename = "EmailVerificationSubject", default, skip_serializing_if = "Option::is_none")]
+    pub email_verification_subject: Option<String>,
+    #[serde(rename = "VerificationMessageTemplate", default, skip_serializing_if = "Option::is_none")]
     pub verification_message_template: Option<VerificationMessageTemplateType>,
+    #[serde(rename = "SmsAuthenticationMessage", default, skip_serializing_if = "Option::is_none")]
+    pub sms_authentication_message: Option<String>,
+    #[serde(rename = "UserAttributeUpdateSettings", default, skip_serializing_if = "Option::is_none")]
+    pub user_attribute_update_settings: Option<UserAttributeUpdateSettingsType>,
+    #[serde(rename = "MfaConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub mfa_configuration: Option<UserPoolMfaType>,
+    #[serde(rename = "DeviceConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub device_configuration: Option<DeviceConfigurationType>,
+    #[serde(rename = "EstimatedNumberOfUsers", default, skip_serializing_if = "Option::is_none")]
+    pub estimated_number_of_users: Option<i32>,
+    #[serde(rename = "EmailConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub email_configuration: Option<EmailConfigurationType>,
+    #[serde(rename = "SmsConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub sms_configuration: Option<SmsConfigurationType>,
+    #[serde(rename = "UserPoolTags", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_tags: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "SmsConfigurationFailure", default, skip_serializing_if = "Option::is_none")]
+    pub sms_configuration_failure: Option<String>,
+    #[serde(rename = "EmailConfigurationFailure", default, skip_serializing_if = "Option::is_none")]
+    pub email_configuration_failure: Option<String>,
+    #[serde(rename = "Domain", default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    #[serde(rename = "CustomDomain", default, skip_serializing_if = "Option::is_none")]
+    pub custom_domain: Option<String>,
+    #[serde(rename = "AdminCreateUserConfig", default, skip_serializing_if = "Option::is_none")]
+    pub admin_create_user_config: Option<AdminCreateUserConfigType>,
+    #[serde(rename = "UserPoolAddOns", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_add_ons: Option<UserPoolAddOnsType>,
+    #[serde(rename = "DcrConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub dcr_configuration: Option<DcrConfigurationType>,
+    #[serde(rename = "UsernameConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub username_configuration: Option<UsernameConfigurationType>,
+    #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    #[serde(rename = "AccountRecoverySetting", default, skip_serializing_if = "Option::is_none")]
+    pub account_recovery_setting: Option<AccountRecoverySettingType>,
+    #[serde(rename = "UserPoolTier", default, skip_serializing_if = "Option::is_none")]
+    pub user_pool_tier: Option<UserPoolTierType>,
+    #[serde(rename = "KeyConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub key_configuration: Option<KeyConfigurationType>,
+    #[serde(rename = "IssuerConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub issuer_configuration: Option<IssuerConfigurationType>,
+    #[serde(rename = "AcrConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub acr_configuration: Option<std::collections::BTreeMap<String, AcrLevelConfigType>>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum UserSessionTrackingType {
     #[default]
     #[serde(rename = "ENABLED")]
@@ -11133,9 +8526,7 @@ impl std::fmt::Display for UserSessionTrackingType {
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum UserStatusType {
     #[default]
     #[serde(rename = "UNCONFIRMED")]
@@ -11208,59 +8599,37 @@ impl std::fmt::Display for UserStatusType {
 /// A user profile in a Amazon Cognito user pool.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserType {
-    #[serde(
-        rename = "Attributes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub attributes: Option<Vec<AttributeType>>,
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(
-        rename = "MFAOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub mfa_options: Option<Vec<MFAOptionType>>,
-    #[serde(
-        rename = "UserCreateDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_create_date: Option<f64>,
-    #[serde(
-        rename = "UserLastModifiedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_last_modified_date: Option<f64>,
-    #[serde(
-        rename = "UserStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub user_status: Option<UserStatusType>,
     #[serde(rename = "Username", default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<AttributeType>>,
+    #[serde(rename = "UserCreateDate", default, skip_serializing_if = "Option::is_none")]
+    pub user_create_date: Option<f64>,
+    #[serde(rename = "UserLastModifiedDate", default, skip_serializing_if = "Option::is_none")]
+    pub user_last_modified_date: Option<f64>,
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(rename = "UserStatus", default, skip_serializing_if = "Option::is_none")]
+    pub user_status: Option<UserStatusType>,
+    #[serde(rename = "MFAOptions", default, skip_serializing_if = "Option::is_none")]
+    pub mfa_options: Option<Vec<MFAOptionType>>,
 }
 
 impl std::fmt::Debug for UserType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UserType")
+            .field("username", &"*** Sensitive Data Redacted ***")
             .field("attributes", &self.attributes)
-            .field("enabled", &self.enabled)
-            .field("mfa_options", &self.mfa_options)
             .field("user_create_date", &self.user_create_date)
             .field("user_last_modified_date", &self.user_last_modified_date)
+            .field("enabled", &self.enabled)
             .field("user_status", &self.user_status)
-            .field("username", &"*** Sensitive Data Redacted ***")
+            .field("mfa_options", &self.mfa_options)
             .finish()
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum UserVerificationType {
     #[default]
     #[serde(rename = "required")]
@@ -11297,9 +8666,7 @@ impl std::fmt::Display for UserVerificationType {
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum UsernameAttributeType {
     #[default]
     #[serde(rename = "phone_number")]
@@ -11353,47 +8720,21 @@ pub struct UsernameExistsException {
 /// The template for the verification message that your user pool delivers to users who set an email address or phone number attribute.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VerificationMessageTemplateType {
-    #[serde(
-        rename = "DefaultEmailOption",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub default_email_option: Option<DefaultEmailOptionType>,
-    #[serde(
-        rename = "EmailMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_message: Option<String>,
-    #[serde(
-        rename = "EmailMessageByLink",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_message_by_link: Option<String>,
-    #[serde(
-        rename = "EmailSubject",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_subject: Option<String>,
-    #[serde(
-        rename = "EmailSubjectByLink",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub email_subject_by_link: Option<String>,
-    #[serde(
-        rename = "SmsMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SmsMessage", default, skip_serializing_if = "Option::is_none")]
     pub sms_message: Option<String>,
+    #[serde(rename = "EmailMessage", default, skip_serializing_if = "Option::is_none")]
+    pub email_message: Option<String>,
+    #[serde(rename = "EmailSubject", default, skip_serializing_if = "Option::is_none")]
+    pub email_subject: Option<String>,
+    #[serde(rename = "EmailMessageByLink", default, skip_serializing_if = "Option::is_none")]
+    pub email_message_by_link: Option<String>,
+    #[serde(rename = "EmailSubjectByLink", default, skip_serializing_if = "Option::is_none")]
+    pub email_subject_by_link: Option<String>,
+    #[serde(rename = "DefaultEmailOption", default, skip_serializing_if = "Option::is_none")]
+    pub default_email_option: Option<DefaultEmailOptionType>,
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum VerifiedAttributeType {
     #[default]
     #[serde(rename = "phone_number")]
@@ -11432,55 +8773,45 @@ impl std::fmt::Display for VerifiedAttributeType {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VerifySoftwareTokenRequest {
-    #[serde(
-        rename = "AccessToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AccessToken", default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
-    #[serde(
-        rename = "FriendlyDeviceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub friendly_device_name: Option<String>,
     #[serde(rename = "Session", default, skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
     #[serde(rename = "UserCode", default)]
     pub user_code: String,
+    #[serde(rename = "FriendlyDeviceName", default, skip_serializing_if = "Option::is_none")]
+    pub friendly_device_name: Option<String>,
 }
 
 impl std::fmt::Debug for VerifySoftwareTokenRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VerifySoftwareTokenRequest")
             .field("access_token", &"*** Sensitive Data Redacted ***")
-            .field("friendly_device_name", &self.friendly_device_name)
             .field("session", &"*** Sensitive Data Redacted ***")
             .field("user_code", &"*** Sensitive Data Redacted ***")
+            .field("friendly_device_name", &self.friendly_device_name)
             .finish()
     }
 }
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VerifySoftwareTokenResponse {
-    #[serde(rename = "Session", default, skip_serializing_if = "Option::is_none")]
-    pub session: Option<String>,
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<VerifySoftwareTokenResponseType>,
+    #[serde(rename = "Session", default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
 }
 
 impl std::fmt::Debug for VerifySoftwareTokenResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VerifySoftwareTokenResponse")
-            .field("session", &"*** Sensitive Data Redacted ***")
             .field("status", &self.status)
+            .field("session", &"*** Sensitive Data Redacted ***")
             .finish()
     }
 }
 
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum VerifySoftwareTokenResponseType {
     #[default]
     #[serde(rename = "SUCCESS")]
@@ -11566,45 +8897,29 @@ pub struct WebAuthnConfigurationMissingException {
 /// Settings for authentication (MFA) with passkey, or webauthN, biometric and security-key devices in a user pool.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct WebAuthnConfigurationType {
-    #[serde(
-        rename = "FactorConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub factor_configuration: Option<WebAuthnFactorConfigurationType>,
-    #[serde(
-        rename = "RelyingPartyId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RelyingPartyId", default, skip_serializing_if = "Option::is_none")]
     pub relying_party_id: Option<String>,
-    #[serde(
-        rename = "UserVerification",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "UserVerification", default, skip_serializing_if = "Option::is_none")]
     pub user_verification: Option<UserVerificationType>,
+    #[serde(rename = "FactorConfiguration", default, skip_serializing_if = "Option::is_none")]
+    pub factor_configuration: Option<WebAuthnFactorConfigurationType>,
 }
 
 /// The details of a passkey, or webauthN, biometric or security-key authentication factor for a user.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct WebAuthnCredentialDescription {
-    #[serde(
-        rename = "AuthenticatorAttachment",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub authenticator_attachment: Option<String>,
-    #[serde(rename = "AuthenticatorTransports", default)]
-    pub authenticator_transports: Vec<String>,
-    #[serde(rename = "CreatedAt", default)]
-    pub created_at: f64,
     #[serde(rename = "CredentialId", default)]
     pub credential_id: String,
     #[serde(rename = "FriendlyCredentialName", default)]
     pub friendly_credential_name: String,
     #[serde(rename = "RelyingPartyId", default)]
     pub relying_party_id: String,
+    #[serde(rename = "AuthenticatorAttachment", default, skip_serializing_if = "Option::is_none")]
+    pub authenticator_attachment: Option<String>,
+    #[serde(rename = "AuthenticatorTransports", default)]
+    pub authenticator_transports: Vec<String>,
+    #[serde(rename = "CreatedAt", default)]
+    pub created_at: f64,
 }
 
 /// This exception is thrown when a user presents passkey credentials from an unsupported device or provider.
@@ -11615,9 +8930,7 @@ pub struct WebAuthnCredentialNotSupportedException {
 }
 
 /// The configuration of passkey authentication as a single factor or a multi-factor authentication (MFA) method.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum WebAuthnFactorConfigurationType {
     #[default]
     #[serde(rename = "SINGLE_FACTOR")]

@@ -41,10 +41,7 @@ impl ServiceError {
 
     /// The answer of every operation that is not implemented yet.
     pub fn not_implemented(op: Operation) -> Self {
-        Self::new(
-            ErrorCode::UnsupportedOperationException,
-            format!("{} is not implemented by cognate yet.", op.name()),
-        )
+        Self::new(ErrorCode::UnsupportedOperationException, format!("{} is not implemented by cognate yet.", op.name()))
     }
 
     /// The HTTP status the service uses for this error.
@@ -83,5 +80,6 @@ pub fn decode<T: DeserializeOwned>(body: serde_json::Value) -> Result<T, Service
 
 /// Encodes an output shape as a response body.
 pub fn encode<T: Serialize>(output: &T) -> Result<Vec<u8>, ServiceError> {
-    serde_json::to_vec(output).map_err(|_| ServiceError::new(ErrorCode::InternalErrorException, "Internal server error."))
+    serde_json::to_vec(output)
+        .map_err(|_| ServiceError::new(ErrorCode::InternalErrorException, "Internal server error."))
 }

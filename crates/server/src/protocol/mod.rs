@@ -77,9 +77,10 @@ fn route(headers: &HeaderMap) -> Result<Operation, ServiceError> {
             ));
         }
     }
-    let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok()).ok_or_else(|| {
-        ServiceError::new(ErrorCode::UnknownOperationException, "Missing X-Amz-Target header.")
-    })?;
+    let target = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| ServiceError::new(ErrorCode::UnknownOperationException, "Missing X-Amz-Target header."))?;
     target
         .strip_prefix(TARGET_PREFIX)
         .and_then(Operation::from_name)

@@ -32,11 +32,7 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await
-            .context("connecting")?;
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.context("connecting")?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await.context("applying migrations")?;
         Ok(Self { pool })
     }
@@ -104,21 +100,23 @@ impl Store for SqliteStore {
     }
 
     async fn update_pool(&self, p: &PoolRecord) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE user_pools SET name = ?, document = ?, version = ? WHERE id = ? AND version = ?")
-            .bind(&p.name)
-            .bind(&p.document)
-            .bind(p.version)
-            .bind(&p.id)
-            .bind(p.version - 1)
-            .execute(&self.pool)
-            .await
-            .map_err(backend)?;
+        let done =
+            sqlx::query("UPDATE user_pools SET name = ?, document = ?, version = ? WHERE id = ? AND version = ?")
+                .bind(&p.name)
+                .bind(&p.document)
+                .bind(p.version)
+                .bind(&p.id)
+                .bind(p.version - 1)
+                .execute(&self.pool)
+                .await
+                .map_err(backend)?;
         Ok(done.rows_affected() == 1)
     }
 
     async fn delete_pool(&self, id: &str) -> StoreResult<bool> {
         // Clients go with it (ON DELETE CASCADE), in the same statement's transaction.
-        let done = sqlx::query("DELETE FROM user_pools WHERE id = ?").bind(id).execute(&self.pool).await.map_err(backend)?;
+        let done =
+            sqlx::query("DELETE FROM user_pools WHERE id = ?").bind(id).execute(&self.pool).await.map_err(backend)?;
         Ok(done.rows_affected() == 1)
     }
 

@@ -42,7 +42,13 @@ fn unit_seconds(unit: Option<TimeUnitsType>, default: TimeUnitsType) -> i64 {
 }
 
 /// Checks a token validity against the service's range for that token, in its unit.
-fn check_validity(value: Option<i32>, unit: Option<TimeUnitsType>, default: TimeUnitsType, min: i64, max: i64) -> Result<()> {
+fn check_validity(
+    value: Option<i32>,
+    unit: Option<TimeUnitsType>,
+    default: TimeUnitsType,
+    min: i64,
+    max: i64,
+) -> Result<()> {
     if let Some(v) = value {
         let seconds = i64::from(v) * unit_seconds(unit, default);
         if seconds < min || seconds > max {
@@ -70,7 +76,9 @@ fn check_attributes(names: Option<&Vec<String>>, schema: &[SchemaAttributeType],
     for name in names.into_iter().flatten() {
         if !schema.iter().any(|a| a.name.as_deref() == Some(name.as_str())) {
             // AWS: "Invalid write attributes specified while creating a client"
-            return Err(Error::invalid_parameter(format!("Invalid {which} attributes specified while creating a client")));
+            return Err(Error::invalid_parameter(format!(
+                "Invalid {which} attributes specified while creating a client"
+            )));
         }
     }
     Ok(())
@@ -88,11 +96,12 @@ pub(crate) fn apply(client: &mut UserPoolClientType, s: ClientSettings, pool: &U
     let schema = pool.schema_attributes.as_deref().unwrap_or_default();
     check_attributes(s.read_attributes.as_ref(), schema, "read")?;
     check_attributes(s.write_attributes.as_ref(), schema, "write")?;
-    if s.allowed_oauth_flows_user_pool_client == Some(true)
-        && s.allowed_oauth_flows.as_ref().is_none_or(Vec::is_empty)
+    if s.allowed_oauth_flows_user_pool_client == Some(true) && s.allowed_oauth_flows.as_ref().is_none_or(Vec::is_empty)
     {
         // AWS: exact text not captured.
-        return Err(Error::invalid_parameter("AllowedOAuthFlows are required when AllowedOAuthFlowsUserPoolClient is true."));
+        return Err(Error::invalid_parameter(
+            "AllowedOAuthFlows are required when AllowedOAuthFlowsUserPoolClient is true.",
+        ));
     }
 
     // A refresh validity of 0 means the default, 30 days.

@@ -63,13 +63,7 @@ pub async fn create_user_pool(svc: &Services, input: CreateUserPoolRequest) -> R
             key_configuration: input.key_configuration,
         },
     )?;
-    let record = PoolRecord {
-        id,
-        name: input.pool_name,
-        document: to_document(&pool)?,
-        created_at: now,
-        version: 1,
-    };
+    let record = PoolRecord { id, name: input.pool_name, document: to_document(&pool)?, created_at: now, version: 1 };
     svc.store.insert_pool(&record).await?;
     Ok(CreateUserPoolResponse { user_pool: Some(pool) })
 }

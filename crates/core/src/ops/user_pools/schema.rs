@@ -2,7 +2,9 @@
 //! gives them, the caller's overrides, and custom attributes (`custom:name`, or
 //! `dev:custom:name` when developer-only).
 
-use cognate_model::shapes::{AttributeDataType, NumberAttributeConstraintsType, SchemaAttributeType, StringAttributeConstraintsType};
+use cognate_model::shapes::{
+    AttributeDataType, NumberAttributeConstraintsType, SchemaAttributeType, StringAttributeConstraintsType,
+};
 
 use crate::error::{Error, Result};
 use crate::messages;
@@ -137,9 +139,8 @@ pub fn add_custom(schema: &mut Vec<SchemaAttributeType>, given: Vec<SchemaAttrib
         let developer_only = attr.developer_only_attribute.unwrap_or(false);
         let name = if developer_only { format!("dev:custom:{bare}") } else { format!("custom:{bare}") };
         let key = format!("custom:{bare}");
-        let taken = schema
-            .iter()
-            .any(|s| s.name.as_deref().map(|n| n.strip_prefix("dev:").unwrap_or(n)) == Some(key.as_str()));
+        let taken =
+            schema.iter().any(|s| s.name.as_deref().map(|n| n.strip_prefix("dev:").unwrap_or(n)) == Some(key.as_str()));
         if taken {
             return Err(messages::attribute_exists(&name));
         }
@@ -203,7 +204,11 @@ mod tests {
     use super::*;
 
     fn custom(name: &str) -> SchemaAttributeType {
-        SchemaAttributeType { name: Some(name.into()), attribute_data_type: Some(AttributeDataType::String), ..Default::default() }
+        SchemaAttributeType {
+            name: Some(name.into()),
+            attribute_data_type: Some(AttributeDataType::String),
+            ..Default::default()
+        }
     }
 
     #[test]

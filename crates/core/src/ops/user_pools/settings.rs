@@ -73,9 +73,9 @@ pub(crate) fn apply(pool: &mut UserPoolType, s: PoolSettings) -> Result<()> {
         ));
     }
     let auto_verified = s.auto_verified_attributes.clone().unwrap_or_default();
-    let update_settings = s.user_attribute_update_settings.unwrap_or(UserAttributeUpdateSettingsType {
-        attributes_require_verification_before_update: Some(Vec::new()),
-    });
+    let update_settings = s
+        .user_attribute_update_settings
+        .unwrap_or(UserAttributeUpdateSettingsType { attributes_require_verification_before_update: Some(Vec::new()) });
     if let Some(required) = &update_settings.attributes_require_verification_before_update {
         if let Some(missing) = required.iter().find(|a| !auto_verified.contains(a)) {
             // AWS: exact text not captured; the rule is documented for UserAttributeUpdateSettings.

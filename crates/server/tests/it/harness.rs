@@ -1,0 +1,118 @@
+//! Starts the real server for a test and hands back an SDK client, the manual clock and raw
+//! HTTP helpers.
+
+use std::sync::Arc;
+
+use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
+use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
+use aws_sdk_cognitoidentityprovider::Client;
+use cognate_core::ports::ManualClock;
+use cognate_server::{Overrides, Server, Settings};
+
+/// A server under test.
+pub struct TestServer {
+    server: Option<Server>,
+    pub dir: tempfile::TempDir,
+    pub url: String,
+    pub client: Client,
+    pub clock: Arc<ManualClock>,
+    pub http: reqwest::Client,
+}
+
+/// 2026-11-26T00:00:00Z, where the manual clock starts.
+pub const START_MILLIS: i64 = 1_795_651_200_000;
+
+/// Starts a server with a fresh data dir.
+pub async fn spawn() -> TestServer {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = Arc::new(ManualClock::new(START_MILLIS));
+    let server = start(&dir, clock.clone()).await;
+    let url = format!("http://{}", server.addr());
+    TestServer { client: sdk_client(&url), server: Some(server), dir, url, clock, http: reqwest::Client::new() }
+}
+
+async fn start(dir: &tempfile::TempDir, clock: Arc<ManualClock>) -> Server {
+    let settings = Settings {
+        listen: "127.0.0.1:0".parse().expect("addr"),
+        data_dir: dir.path().to_path_buf(),
+        ..Settings::default()
+    };
+    Server::start(settings, Overrides { clock: Some(clock), rng: None }).await.expect("server starts")
+}
+
+/// An SDK client for `url` with static credentials and no retries (errors show as they are).
+pub fn sdk_client(url: &str) -> Client {
+    let conf = aws_sdk_cognitoidentityprovider::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(url)
+        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+        .retry_config(RetryConfig::disabled())
+        .build();
+    Client::from_conf(conf)
+}
+
+impl TestServer {
+    /// Stops the server cleanly and starts it again on the same data dir.
+    pub async fn restart(&mut self) {
+        if let Some(s) = self.server.take() {
+            s.stop().await.expect("clean stop");
+        }
+        let server = start(&self.dir, self.clock.clone()).await;
+        self.url = format!("http://{}", server.addr());
+        self.client = sdk_client(&self.url);
+        self.server = Some(server);
+    }
+
+    /// POSTs a raw body with the given target (if any) and content type.
+    pub async fn raw(&self, target: Option<&str>, content_type: &str, body: &str) -> RawResponse {
+        let mut req =
+            self.http.post(format!("{}/", self.url)).header("content-type", content_type).body(body.to_string());
+        if let Some(t) = target {
+            req = req.header("x-amz-target", format!("AWSCognitoIdentityProviderService.{t}"));
+        }
+        RawResponse::read(req.send().await.expect("request")).await
+    }
+
+    /// Creates a pool with only a name and returns its id.
+    pub async fn pool(&self, name: &str) -> String {
+        let out = self.client.create_user_pool().pool_name(name).send().await.expect("create pool");
+        out.user_pool().and_then(|p| p.id()).expect("pool id").to_string()
+    }
+}
+
+/// A response read whole.
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: serde_json::Value,
+}
+
+impl RawResponse {
+    pub async fn read(r: reqwest::Response) -> Self {
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        let text = r.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+        RawResponse { status, headers, body }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts the AWS error envelope and returns the message.
+    pub fn assert_error(&self, status: u16, code: &str) -> String {
+        assert_eq!(self.status, status, "{:?}", self.body);
+        assert_eq!(self.body["__type"], code, "{:?}", self.body);
+        assert_eq!(self.header("x-amzn-errortype"), Some(format!("{code}:").as_str()));
+        assert!(self.header("x-amzn-requestid").is_some_and(|id| id.len() == 36));
+        self.body["message"].as_str().expect("message").to_string()
+    }
+}
+
+/// The code and message of an SDK error.
+pub fn error_of<E: ProvideErrorMetadata>(e: E) -> (String, String) {
+    (e.code().unwrap_or_default().to_string(), e.message().unwrap_or_default().to_string())
+}

@@ -1,0 +1,12 @@
+//! Integration tests: the real server on 127.0.0.1:0 with a temporary SQLite data dir, driven
+//! over HTTP by the official AWS SDK for Rust (and raw requests where the wire itself is
+//! under test). One test binary, as compile time on small machines demands.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+mod clients;
+mod harness;
+mod protocol;
+mod readme;
+mod restart;
+mod user_pools;
