@@ -34,12 +34,33 @@ fn run() -> Result<()> {
             codegen::run(&root, check)
         }
         Some("fetch-model") => fetch_model(&root),
-        _ => bail!("usage: cargo xtask codegen [--check] | cargo xtask fetch-model"),
+        Some("readme-table") => readme_table(&root),
+        _ => bail!("usage: cargo xtask codegen [--check] | cargo xtask fetch-model | cargo xtask readme-table"),
     }
 }
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Rewrites the README's compatibility table from the operation table and what core implements.
+fn readme_table(root: &Path) -> Result<()> {
+    use cognate_core::Cognito;
+    use cognate_model::Operation;
+    let path = root.join("README.md");
+    let readme = std::fs::read_to_string(&path)?;
+    let header = "| operation | implemented | auth |\n|---|---|---|\n";
+    let start = readme.find(header).context("README has no compatibility table")? + header.len();
+    let end = readme[start..].find("\n\n").map(|e| start + e + 1).unwrap_or(readme.len());
+    let mut table = String::new();
+    for op in Operation::ALL {
+        let done = if Cognito::IMPLEMENTED.contains(op) { "yes" } else { "no" };
+        let auth = if op.requires_sigv4() { "SigV4" } else { "none" };
+        table.push_str(&format!("| {} | {done} | {auth} |\n", op.name()));
+    }
+    std::fs::write(&path, format!("{}{table}{}", &readme[..start], &readme[end..]))?;
+    println!("updated {}", path.display());
+    Ok(())
 }
 
 /// The committed copy of the model.

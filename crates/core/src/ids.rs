@@ -21,6 +21,24 @@ pub fn client_secret(rng: &dyn Rng) -> String {
     rng.string_from(BASE32HEX, 52)
 }
 
+/// A random (version 4) UUID, lowercase and hyphenated, as `sub` values are.
+pub fn uuid_v4(rng: &dyn Rng) -> String {
+    let mut b = [0u8; 16];
+    rng.fill(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+}
+
+/// An opaque random token of `bytes` random bytes, base64url without padding.
+pub fn opaque(rng: &dyn Rng, bytes: usize) -> String {
+    use base64::Engine;
+    let mut b = vec![0u8; bytes];
+    rng.fill(&mut b);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+}
+
 /// The ARN of a user pool.
 pub fn user_pool_arn(region: &str, account_id: &str, pool_id: &str) -> String {
     format!("arn:aws:cognito-idp:{region}:{account_id}:userpool/{pool_id}")
@@ -48,5 +66,8 @@ mod tests {
         assert_eq!(c.len(), 26);
         assert!(c.bytes().all(|b| BASE32HEX.contains(&b)));
         assert_eq!(client_secret(&rng).len(), 52);
+        let u = uuid_v4(&rng);
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
     }
 }

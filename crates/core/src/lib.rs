@@ -2,6 +2,9 @@
 //! generated `CognitoIdp` trait. Reads time and randomness from the ports it is given; knows
 //! nothing about HTTP or SQL.
 
+pub mod auth;
+pub mod codes;
+pub mod delivery;
 pub mod error;
 pub mod ids;
 pub mod messages;
@@ -9,6 +12,8 @@ pub mod ops;
 pub mod pagination;
 pub mod ports;
 mod service;
+pub mod tokens;
+pub mod users;
 
 pub use error::Error;
 pub use service::{Cognito, ServiceConfig, Services};

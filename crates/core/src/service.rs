@@ -17,6 +17,8 @@ pub struct ServiceConfig {
     pub region: String,
     /// The account id used in ARNs.
     pub account_id: String,
+    /// Token issuers are `{issuer_base}/{pool id}`.
+    pub issuer_base: String,
 }
 
 /// The ports and settings operations run with.
@@ -30,6 +32,10 @@ pub struct Services {
     pub rng: Arc<dyn Rng>,
     /// Settings.
     pub config: Arc<ServiceConfig>,
+    /// The installation's code key, once read from the store (it never changes).
+    pub code_key: Arc<std::sync::OnceLock<Vec<u8>>>,
+    /// Parsed signing keys per pool (keys never change; new ones are added by rotation).
+    pub keys: Arc<crate::tokens::KeyCache>,
 }
 
 /// The Cognito user pools service.
@@ -42,14 +48,32 @@ impl Cognito {
     /// The operations implemented so far (the rest answer `UnsupportedOperationException`).
     pub const IMPLEMENTED: &'static [Operation] = &[
         Operation::AddCustomAttributes,
+        Operation::AdminConfirmSignUp,
+        Operation::AdminCreateUser,
+        Operation::AdminDeleteUser,
+        Operation::AdminDisableUser,
+        Operation::AdminEnableUser,
+        Operation::AdminGetUser,
+        Operation::AdminInitiateAuth,
+        Operation::AdminRespondToAuthChallenge,
+        Operation::AdminSetUserPassword,
+        Operation::ConfirmSignUp,
         Operation::CreateUserPool,
         Operation::CreateUserPoolClient,
+        Operation::DeleteUser,
         Operation::DeleteUserPool,
         Operation::DeleteUserPoolClient,
         Operation::DescribeUserPool,
         Operation::DescribeUserPoolClient,
+        Operation::GetUser,
+        Operation::GlobalSignOut,
+        Operation::InitiateAuth,
         Operation::ListUserPoolClients,
         Operation::ListUserPools,
+        Operation::ListUsers,
+        Operation::ResendConfirmationCode,
+        Operation::RespondToAuthChallenge,
+        Operation::SignUp,
         Operation::UpdateUserPool,
         Operation::UpdateUserPoolClient,
     ];
@@ -142,5 +166,113 @@ impl CognitoIdp for Cognito {
         input: ListUserPoolClientsRequest,
     ) -> Result<ListUserPoolClientsResponse> {
         ops::clients::list_user_pool_clients(&self.services, input).await
+    }
+
+    async fn sign_up(&self, _: &RequestContext, input: SignUpRequest) -> Result<SignUpResponse> {
+        ops::users::sign_up(&self.services, input).await
+    }
+
+    async fn confirm_sign_up(&self, _: &RequestContext, input: ConfirmSignUpRequest) -> Result<ConfirmSignUpResponse> {
+        ops::users::confirm_sign_up(&self.services, input).await
+    }
+
+    async fn resend_confirmation_code(
+        &self,
+        _: &RequestContext,
+        input: ResendConfirmationCodeRequest,
+    ) -> Result<ResendConfirmationCodeResponse> {
+        ops::users::resend_confirmation_code(&self.services, input).await
+    }
+
+    async fn admin_create_user(
+        &self,
+        _: &RequestContext,
+        input: AdminCreateUserRequest,
+    ) -> Result<AdminCreateUserResponse> {
+        ops::users::admin_create_user(&self.services, input).await
+    }
+
+    async fn admin_get_user(&self, _: &RequestContext, input: AdminGetUserRequest) -> Result<AdminGetUserResponse> {
+        ops::users::admin_get_user(&self.services, input).await
+    }
+
+    async fn admin_delete_user(&self, _: &RequestContext, input: AdminDeleteUserRequest) -> Result<()> {
+        ops::users::admin_delete_user(&self.services, input).await
+    }
+
+    async fn admin_confirm_sign_up(
+        &self,
+        _: &RequestContext,
+        input: AdminConfirmSignUpRequest,
+    ) -> Result<AdminConfirmSignUpResponse> {
+        ops::users::admin_confirm_sign_up(&self.services, input).await
+    }
+
+    async fn admin_set_user_password(
+        &self,
+        _: &RequestContext,
+        input: AdminSetUserPasswordRequest,
+    ) -> Result<AdminSetUserPasswordResponse> {
+        ops::users::admin_set_user_password(&self.services, input).await
+    }
+
+    async fn admin_disable_user(
+        &self,
+        _: &RequestContext,
+        input: AdminDisableUserRequest,
+    ) -> Result<AdminDisableUserResponse> {
+        ops::users::admin_disable_user(&self.services, input).await
+    }
+
+    async fn admin_enable_user(
+        &self,
+        _: &RequestContext,
+        input: AdminEnableUserRequest,
+    ) -> Result<AdminEnableUserResponse> {
+        ops::users::admin_enable_user(&self.services, input).await
+    }
+
+    async fn list_users(&self, _: &RequestContext, input: ListUsersRequest) -> Result<ListUsersResponse> {
+        ops::users::list_users(&self.services, input).await
+    }
+
+    async fn get_user(&self, _: &RequestContext, input: GetUserRequest) -> Result<GetUserResponse> {
+        ops::users::get_user(&self.services, input).await
+    }
+
+    async fn delete_user(&self, _: &RequestContext, input: DeleteUserRequest) -> Result<()> {
+        ops::users::delete_user(&self.services, input).await
+    }
+
+    async fn global_sign_out(&self, _: &RequestContext, input: GlobalSignOutRequest) -> Result<GlobalSignOutResponse> {
+        ops::users::global_sign_out(&self.services, input).await
+    }
+
+    async fn initiate_auth(&self, _: &RequestContext, input: InitiateAuthRequest) -> Result<InitiateAuthResponse> {
+        ops::auth::initiate_auth(&self.services, input).await
+    }
+
+    async fn admin_initiate_auth(
+        &self,
+        _: &RequestContext,
+        input: AdminInitiateAuthRequest,
+    ) -> Result<AdminInitiateAuthResponse> {
+        ops::auth::admin_initiate_auth(&self.services, input).await
+    }
+
+    async fn respond_to_auth_challenge(
+        &self,
+        _: &RequestContext,
+        input: RespondToAuthChallengeRequest,
+    ) -> Result<RespondToAuthChallengeResponse> {
+        ops::auth::respond_to_auth_challenge(&self.services, input).await
+    }
+
+    async fn admin_respond_to_auth_challenge(
+        &self,
+        _: &RequestContext,
+        input: AdminRespondToAuthChallengeRequest,
+    ) -> Result<AdminRespondToAuthChallengeResponse> {
+        ops::auth::admin_respond_to_auth_challenge(&self.services, input).await
     }
 }

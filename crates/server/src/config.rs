@@ -49,6 +49,10 @@ pub struct ServeArgs {
     /// Log filter, e.g. `info` or `cognate=debug` [default: info].
     #[arg(long, env = "COGNATE_LOG", value_name = "FILTER")]
     pub log: Option<String>,
+    /// Serve the development messages API (`/_cognate/messages`, `/_aws/ses`, …)
+    /// [default: true when listening on loopback, false otherwise].
+    #[arg(long, env = "COGNATE_DEV_API", value_name = "BOOL")]
+    pub dev_api: Option<bool>,
 }
 
 /// The configuration file. Every key is optional; unknown keys are refused.
@@ -67,6 +71,8 @@ pub struct FileConfig {
     pub account_id: Option<String>,
     /// Log filter.
     pub log: Option<String>,
+    /// Serve the development messages API.
+    pub dev_api: Option<bool>,
 }
 
 /// The validated settings the server runs with.
@@ -84,6 +90,8 @@ pub struct Settings {
     pub account_id: String,
     /// Log filter.
     pub log: String,
+    /// Serve the development messages API; `None`: only when listening on loopback.
+    pub dev_api: Option<bool>,
 }
 
 impl Default for Settings {
@@ -95,6 +103,7 @@ impl Default for Settings {
             public_url: None,
             account_id: "000000000000".into(),
             log: "info".into(),
+            dev_api: None,
         }
     }
 }
@@ -120,6 +129,7 @@ impl Settings {
             public_url: args.public_url.or(file.public_url),
             account_id: args.account_id.or(file.account_id).unwrap_or(d.account_id),
             log: args.log.or(file.log).unwrap_or(d.log),
+            dev_api: args.dev_api.or(file.dev_api),
         };
         settings.validate()?;
         Ok(settings)

@@ -14,10 +14,11 @@ use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::Router;
+use cognate_core::ports::delivery::MessageSender;
 use cognate_core::ports::{Clock, Rng, Store, SystemClock};
 use cognate_core::{Cognito, ServiceConfig, Services};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
@@ -31,6 +32,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// How signed operations are authorised.
     pub sigv4: protocol::sigv4::SigV4Mode,
+    /// The region, for the messages API's LocalStack shapes.
+    pub region: String,
 }
 
 /// Ports a caller may replace (tests inject a manual clock).
@@ -40,6 +43,8 @@ pub struct Overrides {
     pub clock: Option<Arc<dyn Clock>>,
     /// The random source; the OS CSPRNG when `None`.
     pub rng: Option<Arc<dyn Rng>>,
+    /// Where messages go; the console when `None`.
+    pub sender: Option<Arc<dyn MessageSender>>,
 }
 
 /// A running server.
@@ -48,6 +53,11 @@ pub struct Server {
     public_url: String,
     shutdown: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+/// Whether the development endpoints (the messages API) are served.
+fn dev_api_enabled(settings: &Settings) -> bool {
+    settings.dev_api.unwrap_or_else(|| settings.listen.ip().is_loopback())
 }
 
 impl Server {
@@ -61,21 +71,29 @@ impl Server {
             TcpListener::bind(settings.listen).await.with_context(|| format!("listening on {}", settings.listen))?;
         let addr = listener.local_addr()?;
         let public_url = settings.public_url_for(addr);
+        let clock = overrides.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let services = Services {
             store: store.clone(),
-            clock: overrides.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            clock: clock.clone(),
             rng: overrides.rng.unwrap_or_else(|| Arc::new(adapters::rng::OsRng)),
             config: Arc::new(ServiceConfig {
                 region: settings.region.clone(),
                 account_id: settings.account_id.clone(),
+                issuer_base: public_url.clone(),
             }),
+            code_key: Default::default(),
+            keys: Default::default(),
         };
         let state = Arc::new(AppState {
             service: Cognito::new(services),
             store: store.clone(),
             sigv4: protocol::sigv4::SigV4Mode::default(),
+            region: settings.region.clone(),
         });
-        let app = router(state);
+        let app = router(state, dev_api_enabled(&settings));
+        let sender = overrides.sender.unwrap_or_else(|| Arc::new(adapters::console::ConsoleSender));
+        let (stop_worker, worker_stop) = watch::channel(false);
+        let worker = tokio::spawn(adapters::outbox_worker::run(store.clone(), clock, sender, worker_stop));
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
@@ -83,7 +101,10 @@ impl Server {
                     let _ = rx.await;
                 })
                 .await;
-            // In-flight requests have finished; now the database is closed cleanly.
+            // In-flight requests have finished; the worker finishes its current delivery; then
+            // the database is closed cleanly.
+            let _ = stop_worker.send(true);
+            let _ = worker.await;
             store.close().await;
             served.context("serving")
         });
@@ -116,8 +137,8 @@ impl Server {
     }
 }
 
-/// The HTTP router with its layers.
-pub fn router(state: Arc<AppState>) -> Router {
+/// The HTTP router with its layers; `dev_api` mounts the messages API.
+pub fn router(state: Arc<AppState>, dev_api: bool) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::any())
         .allow_methods([Method::GET, Method::POST, Method::DELETE, Method::OPTIONS])
@@ -129,9 +150,18 @@ pub fn router(state: Arc<AppState>) -> Router {
             HeaderName::from_static("date"),
         ])
         .max_age(std::time::Duration::from_secs(86_400));
-    Router::new()
+    let mut routes = Router::new()
         .route("/", any(protocol::handle))
-        .route("/health", get(http::health))
+        .route("/health", get(http::health::health))
+        .route("/{pool_id}/.well-known/jwks.json", get(http::well_known::jwks_json))
+        .route("/{pool_id}/.well-known/openid-configuration", get(http::well_known::openid_configuration));
+    if dev_api {
+        routes = routes
+            .route("/_cognate/messages", get(http::messages::get_messages).delete(http::messages::delete_messages))
+            .route("/_aws/ses", get(http::messages::ses))
+            .route("/_aws/sns/sms-messages", get(http::messages::sns));
+    }
+    routes
         .fallback(|| async { protocol::not_understood(&uuid::Uuid::new_v4().to_string()) })
         .with_state(state)
         .layer(CatchPanicLayer::custom(panic_response))

@@ -153,5 +153,5 @@ def test_the_cli_reports_an_unknown_pool_as_resource_not_found(aws):
 
 
 def test_the_cli_reports_an_unimplemented_operation_as_unsupported(aws):
-    result = aws("admin-get-user", "--user-pool-id", UNKNOWN_POOL_ID, "--username", "alice")
-    failed(result, "UnsupportedOperationException", "AdminGetUser")
+    result = aws("admin-list-devices", "--user-pool-id", UNKNOWN_POOL_ID, "--username", "alice")
+    failed(result, "UnsupportedOperationException", "AdminListDevices")

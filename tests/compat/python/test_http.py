@@ -76,9 +76,9 @@ def test_a_service_error_has_the_error_type_header_and_json_body(server):
 
 
 def test_an_unimplemented_operation_names_itself_in_the_error(server):
-    body = assert_error(call(server.url, "AdminGetUser", {"UserPoolId": "us-east-1_NoSuchPool", "Username": "a"}),
+    body = assert_error(call(server.url, "AdminListDevices", {"UserPoolId": "us-east-1_NoSuchPool", "Username": "a"}),
                         "UnsupportedOperationException")
-    assert "AdminGetUser" in body["message"]
+    assert "AdminListDevices" in body["message"]
 
 
 def test_a_successful_call_returns_json_and_a_request_id(server):

@@ -750,7 +750,7 @@ def test_the_list_user_pool_clients_paginator_collects_every_client(idp, pool_id
 @pytest.mark.parametrize(
     "method, operation, params",
     [
-        ("admin_get_user", "AdminGetUser", {"Username": "alice"}),
+        ("admin_list_devices", "AdminListDevices", {"Username": "alice"}),
         ("describe_risk_configuration", "DescribeRiskConfiguration", {}),
         ("list_user_import_jobs", "ListUserImportJobs", {"MaxResults": 10}),
     ],

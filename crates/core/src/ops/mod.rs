@@ -1,8 +1,10 @@
 //! One function per operation, grouped by family. Each takes the ports it needs and the
 //! operation's input shape, and returns its output shape or a modelled error.
 
+pub mod auth;
 pub mod clients;
 pub mod user_pools;
+pub mod users;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;

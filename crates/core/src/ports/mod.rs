@@ -2,9 +2,11 @@
 //! trivial system and test adapters of time).
 
 pub mod clock;
+pub mod delivery;
 pub mod rng;
 pub mod store;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use rng::Rng;
 pub use store::{ClientRecord, PoolRecord, Store, StoreError};
+pub use store::{CodeRecord, OutboxMessage, UserRecord};

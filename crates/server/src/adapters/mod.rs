@@ -1,3 +1,5 @@
 //! Adapters of the core's ports to the outside world.
 
+pub mod console;
+pub mod outbox_worker;
 pub mod rng;

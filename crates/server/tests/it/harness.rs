@@ -38,7 +38,7 @@ async fn start(dir: &tempfile::TempDir, clock: Arc<ManualClock>) -> Server {
         data_dir: dir.path().to_path_buf(),
         ..Settings::default()
     };
-    Server::start(settings, Overrides { clock: Some(clock), rng: None }).await.expect("server starts")
+    Server::start(settings, Overrides { clock: Some(clock), ..Default::default() }).await.expect("server starts")
 }
 
 /// An SDK client for `url` with static credentials and no retries (errors show as they are).
@@ -115,4 +115,87 @@ impl RawResponse {
 /// The code and message of an SDK error.
 pub fn error_of<E: ProvideErrorMetadata>(e: E) -> (String, String) {
     (e.code().unwrap_or_default().to_string(), e.message().unwrap_or_default().to_string())
+}
+
+impl TestServer {
+    /// The messages API's listing for a query string such as `destination=a@b.c`.
+    pub async fn messages(&self, query: &str) -> Vec<serde_json::Value> {
+        let r = self.http.get(format!("{}/_cognate/messages?{query}", self.url)).send().await.expect("messages");
+        assert_eq!(r.status(), 200);
+        let body: serde_json::Value = r.json().await.expect("json");
+        body["messages"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// The six-digit code in the newest message to `destination`.
+    pub async fn latest_code(&self, destination: &str) -> String {
+        let messages = self.messages(&format!("destination={}", urlencode(destination))).await;
+        let body = messages.first().and_then(|m| m["body"].as_str()).expect("a message").to_string();
+        six_digits(&body).unwrap_or_else(|| panic!("no code in {body:?}"))
+    }
+
+    /// A pool with the given settings applied to a CreateUserPool builder, and a client allowing
+    /// password, SRP, admin and refresh sign-in. Returns (pool id, client id).
+    pub async fn pool_and_client(
+        &self,
+        configure: impl FnOnce(
+            aws_sdk_cognitoidentityprovider::operation::create_user_pool::builders::CreateUserPoolFluentBuilder,
+        ) -> aws_sdk_cognitoidentityprovider::operation::create_user_pool::builders::CreateUserPoolFluentBuilder,
+    ) -> (String, String) {
+        use aws_sdk_cognitoidentityprovider::types::ExplicitAuthFlowsType as F;
+        let pool = configure(self.client.create_user_pool().pool_name("users")).send().await.expect("pool");
+        let pool_id = pool.user_pool().and_then(|p| p.id()).expect("id").to_string();
+        let client = self
+            .client
+            .create_user_pool_client()
+            .user_pool_id(&pool_id)
+            .client_name("app")
+            .explicit_auth_flows(F::AllowUserPasswordAuth)
+            .explicit_auth_flows(F::AllowUserSrpAuth)
+            .explicit_auth_flows(F::AllowAdminUserPasswordAuth)
+            .explicit_auth_flows(F::AllowRefreshTokenAuth)
+            .send()
+            .await
+            .expect("client");
+        (pool_id, client.user_pool_client().and_then(|c| c.client_id()).expect("client id").to_string())
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The first run of exactly six digits in `text`.
+pub fn six_digits(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i - start == 6 {
+                return Some(chars[start..i].iter().collect());
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// The payload of a JWT, decoded without verification (for assertions).
+pub fn jwt_payload(token: &str) -> serde_json::Value {
+    use base64::Engine;
+    let part = token.split('.').nth(1).expect("payload");
+    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part).expect("b64")).expect("json")
 }

@@ -4,9 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
+mod binary;
 mod clients;
 mod harness;
+mod internal;
 mod protocol;
 mod readme;
 mod restart;
+mod sign_in;
 mod user_pools;
+mod users;

@@ -85,10 +85,10 @@ async fn every_operation_not_implemented_answers_unsupported_naming_it() {
 #[tokio::test]
 async fn the_sdk_sees_an_unimplemented_operation_as_a_clean_error() {
     let s = spawn().await;
-    let e = s.client.admin_get_user().user_pool_id("us-east-1_abc").username("u").send().await.unwrap_err();
+    let e = s.client.admin_list_devices().user_pool_id("us-east-1_abc").username("u").send().await.unwrap_err();
     let (code, message) = crate::harness::error_of(e);
     assert_eq!(code, "UnsupportedOperationException");
-    assert!(message.contains("AdminGetUser"));
+    assert!(message.contains("AdminListDevices"));
 }
 
 #[tokio::test]

@@ -14,6 +14,7 @@ pub use create_user_pool::create_user_pool;
 pub use delete_user_pool::delete_user_pool;
 pub use describe_user_pool::describe_user_pool;
 pub use list_user_pools::list_user_pools;
+pub use settings::default_password_policy;
 pub use update_user_pool::update_user_pool;
 
 use cognate_model::shapes::UserPoolType;
@@ -25,7 +26,7 @@ use crate::ports::PoolRecord;
 use crate::Services;
 
 /// The stored pool and its document; `ResourceNotFoundException` if there is none.
-pub(crate) async fn load(svc: &Services, pool_id: &str) -> Result<(PoolRecord, UserPoolType)> {
+pub async fn load(svc: &Services, pool_id: &str) -> Result<(PoolRecord, UserPoolType)> {
     let record = svc.store.get_pool(pool_id).await?.ok_or_else(|| messages::user_pool_not_found(pool_id))?;
     let pool = from_document(&record.document)?;
     Ok((record, pool))

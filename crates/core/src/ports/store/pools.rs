@@ -1,10 +1,9 @@
-//! The storage port. Methods are units of work: each is atomic in the backend, so
-//! transactions never leak into operations. Pool and client settings travel as the model's
-//! JSON documents, so new settings need no schema migration.
+//! User pools and app clients in the store.
 
 use async_trait::async_trait;
 
-use super::clock::Millis;
+use super::StoreResult;
+use crate::ports::clock::Millis;
 
 /// A stored user pool.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,32 +37,9 @@ pub struct ClientRecord {
     pub version: i64,
 }
 
-/// A storage failure.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// A uniqueness constraint refused the write; operations map this to the AWS error.
-    #[error("conflict on {constraint}")]
-    Conflict {
-        /// The name of the constraint.
-        constraint: String,
-    },
-    /// The backend failed.
-    #[error(transparent)]
-    Backend(#[from] anyhow::Error),
-}
-
-/// Result of a store call.
-pub type StoreResult<T> = Result<T, StoreError>;
-
-/// The storage port.
+/// Pools and their app clients.
 #[async_trait]
-pub trait Store: Send + Sync {
-    /// Checks that the backend answers.
-    async fn health(&self) -> StoreResult<()>;
-
-    /// Flushes and closes the backend; called once at shutdown.
-    async fn close(&self);
-
+pub trait PoolStore: Send + Sync {
     /// Inserts a new pool.
     async fn insert_pool(&self, pool: &PoolRecord) -> StoreResult<()>;
 

@@ -1,0 +1,45 @@
+//! A pool's signing keys: from the cache, else from the store, else made now (the first time a
+//! pool signs a token or shows its JWKS).
+
+use std::sync::Arc;
+
+use crate::ports::store::{KeyRecord, StoreError};
+use crate::tokens::{random_kid, PoolKeys, SigningKey};
+use crate::{Error, Services};
+
+/// The pool's keys, oldest first; at least one.
+pub async fn keys(svc: &Services, pool_id: &str) -> Result<PoolKeys, Error> {
+    if let Some(k) = svc.keys.get(pool_id) {
+        return Ok(k);
+    }
+    reload(svc, pool_id).await
+}
+
+/// Reads the pool's keys from the store (making the first one if there is none) and caches them.
+pub async fn reload(svc: &Services, pool_id: &str) -> Result<PoolKeys, Error> {
+    let mut records = svc.store.signing_keys(pool_id).await?;
+    if records.is_empty() {
+        let kid = random_kid(svc.rng.as_ref());
+        // RSA key generation takes tens of milliseconds: keep it off the async executor's threads
+        // where the runtime allows.
+        let key = SigningKey::generate(kid.clone())?;
+        let record = KeyRecord {
+            pool_id: pool_id.to_string(),
+            kid,
+            private_key: key.to_pkcs8(),
+            created_at: svc.clock.now_millis(),
+        };
+        match svc.store.insert_signing_key(&record).await {
+            // Another instance may have made the pool's first key at the same moment: use whatever
+            // is stored now.
+            Ok(()) | Err(StoreError::Conflict { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+        records = svc.store.signing_keys(pool_id).await?;
+    }
+    let parsed: Vec<SigningKey> =
+        records.iter().map(|r| SigningKey::from_pkcs8(r.kid.clone(), &r.private_key)).collect::<anyhow::Result<_>>()?;
+    let keys = Arc::new(parsed);
+    svc.keys.put(pool_id, keys.clone());
+    Ok(keys)
+}

@@ -1,0 +1,13 @@
+//! Sign-in: InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge and
+//! AdminRespondToAuthChallenge with the password, SRP, refresh-token and new-password flows.
+
+mod admin_initiate_auth;
+mod admin_respond_to_auth_challenge;
+mod flows;
+mod initiate_auth;
+mod respond_to_auth_challenge;
+
+pub use admin_initiate_auth::admin_initiate_auth;
+pub use admin_respond_to_auth_challenge::admin_respond_to_auth_challenge;
+pub use initiate_auth::initiate_auth;
+pub use respond_to_auth_challenge::respond_to_auth_challenge;
