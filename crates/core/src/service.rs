@@ -48,6 +48,7 @@ impl Cognito {
     /// The operations implemented so far (the rest answer `UnsupportedOperationException`).
     pub const IMPLEMENTED: &'static [Operation] = &[
         Operation::AddCustomAttributes,
+        Operation::AdminAddUserToGroup,
         Operation::AdminConfirmSignUp,
         Operation::AdminCreateUser,
         Operation::AdminDeleteUser,
@@ -55,25 +56,39 @@ impl Cognito {
         Operation::AdminEnableUser,
         Operation::AdminGetUser,
         Operation::AdminInitiateAuth,
+        Operation::AdminListGroupsForUser,
+        Operation::AdminRemoveUserFromGroup,
+        Operation::AdminResetUserPassword,
         Operation::AdminRespondToAuthChallenge,
         Operation::AdminSetUserPassword,
+        Operation::AdminUserGlobalSignOut,
+        Operation::ChangePassword,
+        Operation::ConfirmForgotPassword,
         Operation::ConfirmSignUp,
+        Operation::CreateGroup,
         Operation::CreateUserPool,
         Operation::CreateUserPoolClient,
+        Operation::DeleteGroup,
         Operation::DeleteUser,
         Operation::DeleteUserPool,
         Operation::DeleteUserPoolClient,
         Operation::DescribeUserPool,
         Operation::DescribeUserPoolClient,
+        Operation::ForgotPassword,
+        Operation::GetGroup,
         Operation::GetUser,
         Operation::GlobalSignOut,
         Operation::InitiateAuth,
+        Operation::ListGroups,
         Operation::ListUserPoolClients,
         Operation::ListUserPools,
         Operation::ListUsers,
+        Operation::ListUsersInGroup,
         Operation::ResendConfirmationCode,
         Operation::RespondToAuthChallenge,
+        Operation::RevokeToken,
         Operation::SignUp,
+        Operation::UpdateGroup,
         Operation::UpdateUserPool,
         Operation::UpdateUserPoolClient,
     ];
@@ -274,5 +289,97 @@ impl CognitoIdp for Cognito {
         input: AdminRespondToAuthChallengeRequest,
     ) -> Result<AdminRespondToAuthChallengeResponse> {
         ops::auth::admin_respond_to_auth_challenge(&self.services, input).await
+    }
+
+    async fn change_password(
+        &self,
+        _: &RequestContext,
+        input: ChangePasswordRequest,
+    ) -> Result<ChangePasswordResponse> {
+        ops::users::change_password(&self.services, input).await
+    }
+
+    async fn forgot_password(
+        &self,
+        _: &RequestContext,
+        input: ForgotPasswordRequest,
+    ) -> Result<ForgotPasswordResponse> {
+        ops::users::forgot_password(&self.services, input).await
+    }
+
+    async fn confirm_forgot_password(
+        &self,
+        _: &RequestContext,
+        input: ConfirmForgotPasswordRequest,
+    ) -> Result<ConfirmForgotPasswordResponse> {
+        ops::users::confirm_forgot_password(&self.services, input).await
+    }
+
+    async fn admin_reset_user_password(
+        &self,
+        _: &RequestContext,
+        input: AdminResetUserPasswordRequest,
+    ) -> Result<AdminResetUserPasswordResponse> {
+        ops::users::admin_reset_user_password(&self.services, input).await
+    }
+
+    async fn admin_user_global_sign_out(
+        &self,
+        _: &RequestContext,
+        input: AdminUserGlobalSignOutRequest,
+    ) -> Result<AdminUserGlobalSignOutResponse> {
+        ops::users::admin_user_global_sign_out(&self.services, input).await
+    }
+
+    async fn revoke_token(&self, _: &RequestContext, input: RevokeTokenRequest) -> Result<RevokeTokenResponse> {
+        ops::auth::revoke_token(&self.services, input).await
+    }
+
+    async fn create_group(&self, _: &RequestContext, input: CreateGroupRequest) -> Result<CreateGroupResponse> {
+        ops::groups::create_group(&self.services, input).await
+    }
+
+    async fn get_group(&self, _: &RequestContext, input: GetGroupRequest) -> Result<GetGroupResponse> {
+        ops::groups::get_group(&self.services, input).await
+    }
+
+    async fn update_group(&self, _: &RequestContext, input: UpdateGroupRequest) -> Result<UpdateGroupResponse> {
+        ops::groups::update_group(&self.services, input).await
+    }
+
+    async fn delete_group(&self, _: &RequestContext, input: DeleteGroupRequest) -> Result<()> {
+        ops::groups::delete_group(&self.services, input).await
+    }
+
+    async fn list_groups(&self, _: &RequestContext, input: ListGroupsRequest) -> Result<ListGroupsResponse> {
+        ops::groups::list_groups(&self.services, input).await
+    }
+
+    async fn admin_add_user_to_group(&self, _: &RequestContext, input: AdminAddUserToGroupRequest) -> Result<()> {
+        ops::groups::admin_add_user_to_group(&self.services, input).await
+    }
+
+    async fn admin_remove_user_from_group(
+        &self,
+        _: &RequestContext,
+        input: AdminRemoveUserFromGroupRequest,
+    ) -> Result<()> {
+        ops::groups::admin_remove_user_from_group(&self.services, input).await
+    }
+
+    async fn admin_list_groups_for_user(
+        &self,
+        _: &RequestContext,
+        input: AdminListGroupsForUserRequest,
+    ) -> Result<AdminListGroupsForUserResponse> {
+        ops::groups::admin_list_groups_for_user(&self.services, input).await
+    }
+
+    async fn list_users_in_group(
+        &self,
+        _: &RequestContext,
+        input: ListUsersInGroupRequest,
+    ) -> Result<ListUsersInGroupResponse> {
+        ops::groups::list_users_in_group(&self.services, input).await
     }
 }

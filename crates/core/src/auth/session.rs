@@ -82,7 +82,7 @@ pub async fn issue(
     let key = keys.last().ok_or_else(|| anyhow::anyhow!("pool {pool_id} has no signing key"))?;
     let iss = issuer(svc, pool_id);
     let event_id = ids::uuid_v4(svc.rng.as_ref());
-    let groups: Vec<String> = Vec::new();
+    let groups = crate::ops::groups::names_of(svc, pool_id, &user.record.username_key).await?;
     let access = AccessClaims {
         sub: &user.record.sub,
         groups: &groups,

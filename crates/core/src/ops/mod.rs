@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod clients;
+pub mod groups;
 pub mod user_pools;
 pub mod users;
 

@@ -6,8 +6,10 @@
 
 mod binary;
 mod clients;
+mod groups;
 mod harness;
 mod internal;
+mod passwords;
 mod protocol;
 mod readme;
 mod restart;

@@ -4,6 +4,7 @@
 //! fails half-way on a lock upgrade.
 
 mod codes;
+mod groups;
 mod outbox;
 mod pools;
 mod tokens;

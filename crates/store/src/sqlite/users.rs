@@ -8,10 +8,10 @@ use sqlx::{Row, Sqlite, Transaction};
 
 use super::{backend, codes, is_unique_violation, outbox, SqliteStore};
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "pool_id, username_key, username, sub, status, enabled, attributes, password, mfa, created_at, updated_at, version";
 
-fn user_row(r: &SqliteRow) -> UserRecord {
+pub(crate) fn user_row(r: &SqliteRow) -> UserRecord {
     UserRecord {
         pool_id: r.get("pool_id"),
         username_key: r.get("username_key"),

@@ -6,8 +6,11 @@ mod admin_respond_to_auth_challenge;
 mod flows;
 mod initiate_auth;
 mod respond_to_auth_challenge;
+mod revoke_token;
 
 pub use admin_initiate_auth::admin_initiate_auth;
 pub use admin_respond_to_auth_challenge::admin_respond_to_auth_challenge;
+pub(crate) use flows::incorrect;
 pub use initiate_auth::initiate_auth;
 pub use respond_to_auth_challenge::respond_to_auth_challenge;
+pub use revoke_token::revoke_token;

@@ -3,6 +3,7 @@
 //! as the model's JSON documents, so new settings need no schema migration.
 
 mod codes;
+mod groups;
 mod outbox;
 mod pools;
 mod tokens;
@@ -11,6 +12,7 @@ mod users;
 use async_trait::async_trait;
 
 pub use codes::{CodeRecord, CodeStore};
+pub use groups::{GroupRecord, GroupStore};
 pub use outbox::{MessageFilter, OutboxMessage, OutboxStore};
 pub use pools::{ClientRecord, PoolRecord, PoolStore};
 pub use tokens::{ChallengeRecord, KeyRecord, SessionRecord, TokenStore};
@@ -35,7 +37,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// The whole storage port.
 #[async_trait]
-pub trait Store: PoolStore + UserStore + CodeStore + OutboxStore + TokenStore + Send + Sync {
+pub trait Store: PoolStore + UserStore + GroupStore + CodeStore + OutboxStore + TokenStore + Send + Sync {
     /// Checks that the backend answers.
     async fn health(&self) -> StoreResult<()>;
 
