@@ -52,6 +52,7 @@ impl Cognito {
         Operation::AdminConfirmSignUp,
         Operation::AdminCreateUser,
         Operation::AdminDeleteUser,
+        Operation::AdminDeleteUserAttributes,
         Operation::AdminDisableUser,
         Operation::AdminEnableUser,
         Operation::AdminGetUser,
@@ -61,6 +62,7 @@ impl Cognito {
         Operation::AdminResetUserPassword,
         Operation::AdminRespondToAuthChallenge,
         Operation::AdminSetUserPassword,
+        Operation::AdminUpdateUserAttributes,
         Operation::AdminUserGlobalSignOut,
         Operation::ChangePassword,
         Operation::ConfirmForgotPassword,
@@ -76,6 +78,7 @@ impl Cognito {
         Operation::DescribeUserPoolClient,
         Operation::ForgotPassword,
         Operation::GetGroup,
+        Operation::GetTokensFromRefreshToken,
         Operation::GetUser,
         Operation::GlobalSignOut,
         Operation::InitiateAuth,
@@ -381,5 +384,29 @@ impl CognitoIdp for Cognito {
         input: ListUsersInGroupRequest,
     ) -> Result<ListUsersInGroupResponse> {
         ops::groups::list_users_in_group(&self.services, input).await
+    }
+
+    async fn get_tokens_from_refresh_token(
+        &self,
+        _: &RequestContext,
+        input: GetTokensFromRefreshTokenRequest,
+    ) -> Result<GetTokensFromRefreshTokenResponse> {
+        ops::auth::get_tokens_from_refresh_token(&self.services, input).await
+    }
+
+    async fn admin_update_user_attributes(
+        &self,
+        _: &RequestContext,
+        input: AdminUpdateUserAttributesRequest,
+    ) -> Result<AdminUpdateUserAttributesResponse> {
+        ops::users::admin_update_user_attributes(&self.services, input).await
+    }
+
+    async fn admin_delete_user_attributes(
+        &self,
+        _: &RequestContext,
+        input: AdminDeleteUserAttributesRequest,
+    ) -> Result<AdminDeleteUserAttributesResponse> {
+        ops::users::admin_delete_user_attributes(&self.services, input).await
     }
 }

@@ -53,6 +53,19 @@ pub struct ServeArgs {
     /// [default: true when listening on loopback, false otherwise].
     #[arg(long, env = "COGNATE_DEV_API", value_name = "BOOL")]
     pub dev_api: Option<bool>,
+    /// Also serve HTTPS on this address (port 0 picks a free port).
+    #[arg(long, env = "COGNATE_TLS_LISTEN", value_name = "ADDR")]
+    pub tls_listen: Option<SocketAddr>,
+    /// PEM certificate for HTTPS [default: a generated self-signed development certificate].
+    #[arg(long, env = "COGNATE_TLS_CERT", value_name = "FILE")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for HTTPS.
+    #[arg(long, env = "COGNATE_TLS_KEY", value_name = "FILE")]
+    pub tls_key: Option<PathBuf>,
+    /// Token issuer: `public-url` (`{public_url}/{poolId}`) or `aws`
+    /// (`https://cognito-idp.{region}.amazonaws.com/{poolId}`) [default: public-url].
+    #[arg(long, env = "COGNATE_TOKEN_ISSUER", value_name = "STYLE")]
+    pub token_issuer: Option<String>,
 }
 
 /// The configuration file. Every key is optional; unknown keys are refused.
@@ -73,6 +86,14 @@ pub struct FileConfig {
     pub log: Option<String>,
     /// Serve the development messages API.
     pub dev_api: Option<bool>,
+    /// Token issuer style: `public-url` or `aws`.
+    pub token_issuer: Option<String>,
+    /// Also serve HTTPS on this address.
+    pub tls_listen: Option<String>,
+    /// PEM certificate for HTTPS.
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for HTTPS.
+    pub tls_key: Option<PathBuf>,
 }
 
 /// The validated settings the server runs with.
@@ -92,6 +113,14 @@ pub struct Settings {
     pub log: String,
     /// Serve the development messages API; `None`: only when listening on loopback.
     pub dev_api: Option<bool>,
+    /// Issue tokens with the AWS issuer form instead of `{public_url}/{poolId}`.
+    pub aws_issuer: bool,
+    /// Also serve HTTPS here.
+    pub tls_listen: Option<SocketAddr>,
+    /// PEM certificate for HTTPS (with `tls_key`); a development certificate when absent.
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for HTTPS.
+    pub tls_key: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -104,6 +133,10 @@ impl Default for Settings {
             account_id: "000000000000".into(),
             log: "info".into(),
             dev_api: None,
+            aws_issuer: false,
+            tls_listen: None,
+            tls_cert: None,
+            tls_key: None,
         }
     }
 }
@@ -122,6 +155,13 @@ impl Settings {
             (None, Some(s)) => s.parse().with_context(|| format!("invalid listen address {s:?} in the config file"))?,
             (None, None) => d.listen,
         };
+        let tls_listen = match (args.tls_listen, file.tls_listen) {
+            (Some(a), _) => Some(a),
+            (None, Some(s)) => {
+                Some(s.parse().with_context(|| format!("invalid tls_listen address {s:?} in the config file"))?)
+            }
+            (None, None) => None,
+        };
         let settings = Settings {
             listen,
             data_dir: args.data_dir.or(file.data_dir).unwrap_or(d.data_dir),
@@ -130,7 +170,18 @@ impl Settings {
             account_id: args.account_id.or(file.account_id).unwrap_or(d.account_id),
             log: args.log.or(file.log).unwrap_or(d.log),
             dev_api: args.dev_api.or(file.dev_api),
+            aws_issuer: match args.token_issuer.or(file.token_issuer).as_deref() {
+                None | Some("public-url") => false,
+                Some("aws") => true,
+                Some(other) => bail!("invalid token issuer {other:?}: expected public-url or aws"),
+            },
+            tls_listen,
+            tls_cert: args.tls_cert.or(file.tls_cert),
+            tls_key: args.tls_key.or(file.tls_key),
         };
+        if settings.tls_cert.is_some() != settings.tls_key.is_some() {
+            bail!("tls_cert and tls_key must be given together");
+        }
         settings.validate()?;
         Ok(settings)
     }
@@ -160,6 +211,15 @@ impl Settings {
         tracing_subscriber::EnvFilter::try_new(&self.log)
             .with_context(|| format!("invalid log filter {:?}", self.log))?;
         Ok(())
+    }
+
+    /// The base of token issuers (`{base}/{poolId}`) once the address is bound.
+    pub fn issuer_base(&self, bound: SocketAddr) -> String {
+        if self.aws_issuer {
+            format!("https://cognito-idp.{}.amazonaws.com", self.region)
+        } else {
+            self.public_url_for(bound)
+        }
     }
 
     /// The public base URL once the address is bound.

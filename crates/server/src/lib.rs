@@ -5,6 +5,7 @@ pub mod adapters;
 pub mod config;
 mod http;
 pub mod protocol;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -34,6 +35,8 @@ pub struct AppState {
     pub sigv4: protocol::sigv4::SigV4Mode,
     /// The region, for the messages API's LocalStack shapes.
     pub region: String,
+    /// Where this server is reached (JWKS links point here even with the AWS issuer form).
+    pub public_url: String,
 }
 
 /// Ports a caller may replace (tests inject a manual clock).
@@ -50,6 +53,7 @@ pub struct Overrides {
 /// A running server.
 pub struct Server {
     addr: SocketAddr,
+    tls_addr: Option<SocketAddr>,
     public_url: String,
     shutdown: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
@@ -79,7 +83,7 @@ impl Server {
             config: Arc::new(ServiceConfig {
                 region: settings.region.clone(),
                 account_id: settings.account_id.clone(),
-                issuer_base: public_url.clone(),
+                issuer_base: settings.issuer_base(addr),
             }),
             code_key: Default::default(),
             keys: Default::default(),
@@ -89,11 +93,30 @@ impl Server {
             store: store.clone(),
             sigv4: protocol::sigv4::SigV4Mode::default(),
             region: settings.region.clone(),
+            public_url: public_url.clone(),
         });
         let app = router(state, dev_api_enabled(&settings));
         let sender = overrides.sender.unwrap_or_else(|| Arc::new(adapters::console::ConsoleSender));
         let (stop_worker, worker_stop) = watch::channel(false);
         let worker = tokio::spawn(adapters::outbox_worker::run(store.clone(), clock, sender, worker_stop));
+        let tls_handle = axum_server::Handle::new();
+        let mut tls_addr = None;
+        let tls_task = match settings.tls_listen {
+            Some(at) => {
+                let files = tls::files(settings.tls_cert.as_deref(), settings.tls_key.as_deref(), &settings.data_dir)?;
+                let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+                let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&files.cert, &files.key)
+                    .await
+                    .with_context(|| format!("loading {} and {}", files.cert.display(), files.key.display()))?;
+                let server = axum_server::bind_rustls(at, config)
+                    .handle(tls_handle.clone())
+                    .serve(app.clone().into_make_service_with_connect_info::<SocketAddr>());
+                let task = tokio::spawn(server);
+                tls_addr = Some(tls_handle.listening().await.context("starting the HTTPS listener")?);
+                Some(task)
+            }
+            None => None,
+        };
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
@@ -103,17 +126,26 @@ impl Server {
                 .await;
             // In-flight requests have finished; the worker finishes its current delivery; then
             // the database is closed cleanly.
+            tls_handle.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+            if let Some(t) = tls_task {
+                let _ = t.await;
+            }
             let _ = stop_worker.send(true);
             let _ = worker.await;
             store.close().await;
             served.context("serving")
         });
-        Ok(Server { addr, public_url, shutdown: Some(tx), task })
+        Ok(Server { addr, tls_addr, public_url, shutdown: Some(tx), task })
     }
 
     /// The bound address.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The bound HTTPS address, when serving HTTPS.
+    pub fn tls_addr(&self) -> Option<SocketAddr> {
+        self.tls_addr
     }
 
     /// The public base URL.

@@ -40,6 +40,9 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let server = Server::start(settings, Overrides::default()).await?;
     // The one line scripts and tests wait for.
     println!("cognate listening on http://{}", server.addr());
+    if let Some(tls) = server.tls_addr() {
+        println!("cognate listening on https://{tls}");
+    }
     server.run_until_signalled().await
 }
 

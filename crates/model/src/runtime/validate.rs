@@ -32,13 +32,14 @@ impl From<Rejection> for ServiceError {
     }
 }
 
-/// Checks `body` against the input shape `shape`.
-pub fn validate(shape: ShapeId, body: &Value) -> Result<(), Rejection> {
+/// Checks `body` against the input shape `shape`. Null map values are dropped on the way (as
+/// absent entries), as the service accepts them: browser clients send `{"DEVICE_KEY": null}`.
+pub fn validate(shape: ShapeId, body: &mut Value) -> Result<(), Rejection> {
     let mut errors = Vec::new();
-    match body {
-        Value::Object(_) => check(shape.0, body, "", false, &mut errors).map_err(Rejection::Serialization)?,
-        _ => return Err(Rejection::Serialization("Start of structure or map expected.".into())),
+    if !body.is_object() {
+        return Err(Rejection::Serialization("Start of structure or map expected.".into()));
     }
+    check(shape.0, body, "", false, &mut errors).map_err(Rejection::Serialization)?;
     if errors.is_empty() {
         return Ok(());
     }
@@ -117,7 +118,7 @@ fn mismatch(v: &Value, expected: &str) -> String {
 }
 
 /// Checks one value; pushes constraint violations, returns `Err` on a type mismatch.
-fn check(id: u16, v: &Value, path: &str, parent_sensitive: bool, errors: &mut Vec<String>) -> Result<(), String> {
+fn check(id: u16, v: &mut Value, path: &str, parent_sensitive: bool, errors: &mut Vec<String>) -> Result<(), String> {
     let sh = shape(id);
     let sensitive = parent_sensitive || sh.sensitive;
     match &sh.kind {
@@ -125,7 +126,7 @@ fn check(id: u16, v: &Value, path: &str, parent_sensitive: bool, errors: &mut Ve
             let Value::Object(obj) = v else { return Err("Expected map or null".into()) };
             for m in members.iter() {
                 let mpath = join_path(path, &lower_camel(m.name));
-                match obj.get(m.name) {
+                match obj.get_mut(m.name) {
                     None | Some(Value::Null) => {
                         if m.required {
                             errors.push(format!(
@@ -139,11 +140,11 @@ fn check(id: u16, v: &Value, path: &str, parent_sensitive: bool, errors: &mut Ve
         }
         Kind::List { member, min, max } => {
             let Value::Array(items) = v else { return Err(mismatch(v, "a list")) };
-            length(v, items.len(), *min, *max, path, sensitive, errors);
+            let count = items.len();
             let element = shape(*member);
             let element_is_structure = matches!(element.kind, Kind::Structure { .. } | Kind::Map { .. });
             let mut inner: Vec<String> = Vec::new();
-            for (i, item) in items.iter().enumerate() {
+            for (i, item) in items.iter_mut().enumerate() {
                 if item.is_null() {
                     return Err("Unexpected null value in list".into());
                 }
@@ -159,21 +160,20 @@ fn check(id: u16, v: &Value, path: &str, parent_sensitive: bool, errors: &mut Ve
                     }
                 }
             }
+            length(v, count, *min, *max, path, sensitive, errors);
             for c in inner {
                 errors.push(violation(v, path, sensitive, &format!("Member must satisfy constraint: [{c}]")));
             }
         }
         Kind::Map { key, value, min, max } => {
             let Value::Object(obj) = v else { return Err("Expected map or null".into()) };
-            length(v, obj.len(), *min, *max, path, sensitive, errors);
+            obj.retain(|_, item| !item.is_null());
+            let count = obj.len();
             let mut key_inner: Vec<String> = Vec::new();
             let mut value_inner: Vec<String> = Vec::new();
-            for (k, item) in obj {
-                if item.is_null() {
-                    return Err("Unexpected null value in map".into());
-                }
+            for (k, item) in obj.iter_mut() {
                 let mut e = Vec::new();
-                check(*key, &Value::String(k.clone()), "", sensitive, &mut e)?;
+                check(*key, &mut Value::String(k.clone()), "", sensitive, &mut e)?;
                 key_inner.extend(e.into_iter().filter_map(|m| constraint_of(&m)));
                 let mut e = Vec::new();
                 check(*value, item, "", sensitive, &mut e)?;
@@ -181,6 +181,7 @@ fn check(id: u16, v: &Value, path: &str, parent_sensitive: bool, errors: &mut Ve
             }
             key_inner.dedup();
             value_inner.dedup();
+            length(v, count, *min, *max, path, sensitive, errors);
             for c in key_inner {
                 errors.push(violation(v, path, sensitive, &format!("Map keys must satisfy constraint: [{c}]")));
             }
@@ -189,6 +190,7 @@ fn check(id: u16, v: &Value, path: &str, parent_sensitive: bool, errors: &mut Ve
             }
         }
         Kind::String { min, max, pattern, values } => {
+            let v = &*v;
             let Value::String(s) = v else { return Err(mismatch(v, "a String")) };
             let len = s.encode_utf16().count();
             length(v, len, *min, *max, path, sensitive, errors);
@@ -207,10 +209,12 @@ fn check(id: u16, v: &Value, path: &str, parent_sensitive: bool, errors: &mut Ve
             }
         }
         Kind::Blob { min, max } => {
+            let v = &*v;
             let Value::String(s) = v else { return Err(mismatch(v, "a ByteBuffer")) };
             length(v, s.len(), *min, *max, path, sensitive, errors);
         }
         Kind::Integer { min, max, long } => {
+            let v = &*v;
             let Value::Number(n) = v else { return Err(mismatch(v, "an Integer")) };
             let Some(x) = n.as_i64() else { return Err(format!("{} can not be converted to an Integer", n)) };
             if !long && i32::try_from(x).is_err() {
@@ -309,8 +313,8 @@ mod tests {
 
     #[test]
     fn a_pattern_violation_reads_as_cognito_writes_it() {
-        let body = json!({"UserPoolId": "x y"});
-        let err = validate(Operation::DescribeUserPool.input_shape(), &body).unwrap_err();
+        let mut body = json!({"UserPoolId": "x y"});
+        let err = validate(Operation::DescribeUserPool.input_shape(), &mut body).unwrap_err();
         assert_eq!(
             err,
             Rejection::Invalid(
@@ -323,8 +327,9 @@ mod tests {
 
     #[test]
     fn several_violations_are_counted_and_joined() {
-        let body = json!({"UserPoolId": "", "ClientName": "ok"});
-        let Rejection::Invalid(m) = validate(Operation::CreateUserPoolClient.input_shape(), &body).unwrap_err() else {
+        let mut body = json!({"UserPoolId": "", "ClientName": "ok"});
+        let Rejection::Invalid(m) = validate(Operation::CreateUserPoolClient.input_shape(), &mut body).unwrap_err()
+        else {
             panic!("expected InvalidParameter")
         };
         assert_eq!(
@@ -337,7 +342,8 @@ mod tests {
 
     #[test]
     fn missing_required_members_are_not_null_violations() {
-        let Rejection::Invalid(m) = validate(Operation::CreateUserPool.input_shape(), &json!({})).unwrap_err() else {
+        let Rejection::Invalid(m) = validate(Operation::CreateUserPool.input_shape(), &mut json!({})).unwrap_err()
+        else {
             panic!()
         };
         assert_eq!(
@@ -348,9 +354,9 @@ mod tests {
 
     #[test]
     fn sensitive_values_are_never_echoed() {
-        let body = json!({"AccessToken": "secret token!", "AttributeName": "email"});
+        let mut body = json!({"AccessToken": "secret token!", "AttributeName": "email"});
         let Rejection::Invalid(m) =
-            validate(Operation::GetUserAttributeVerificationCode.input_shape(), &body).unwrap_err()
+            validate(Operation::GetUserAttributeVerificationCode.input_shape(), &mut body).unwrap_err()
         else {
             panic!()
         };
@@ -360,8 +366,9 @@ mod tests {
 
     #[test]
     fn enum_values_in_lists_are_reported_on_the_list() {
-        let body = json!({"UserPoolId": "us-east-1_abc", "ClientName": "c", "ExplicitAuthFlows": ["BOGUS"]});
-        let Rejection::Invalid(m) = validate(Operation::CreateUserPoolClient.input_shape(), &body).unwrap_err() else {
+        let mut body = json!({"UserPoolId": "us-east-1_abc", "ClientName": "c", "ExplicitAuthFlows": ["BOGUS"]});
+        let Rejection::Invalid(m) = validate(Operation::CreateUserPoolClient.input_shape(), &mut body).unwrap_err()
+        else {
             panic!()
         };
         assert!(m.starts_with("1 validation error detected: Value '[BOGUS]' at 'explicitAuthFlows' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: ["), "{m}");
@@ -369,8 +376,8 @@ mod tests {
 
     #[test]
     fn numeric_ranges_and_nested_paths() {
-        let body = json!({"PoolName": "p", "Policies": {"PasswordPolicy": {"MinimumLength": 5}}});
-        let Rejection::Invalid(m) = validate(Operation::CreateUserPool.input_shape(), &body).unwrap_err() else {
+        let mut body = json!({"PoolName": "p", "Policies": {"PasswordPolicy": {"MinimumLength": 5}}});
+        let Rejection::Invalid(m) = validate(Operation::CreateUserPool.input_shape(), &mut body).unwrap_err() else {
             panic!()
         };
         assert_eq!(m, "1 validation error detected: Value '5' at 'policies.passwordPolicy.minimumLength' failed to satisfy constraint: Member must have value greater than or equal to 6");
@@ -378,18 +385,27 @@ mod tests {
 
     #[test]
     fn list_elements_that_are_structures_use_one_based_member_paths() {
-        let body = json!({"UserPoolId": "us-east-1_abc", "CustomAttributes": [{"Name": "ok"}, {"Name": ""}]});
-        let Rejection::Invalid(m) = validate(Operation::AddCustomAttributes.input_shape(), &body).unwrap_err() else {
+        let mut body = json!({"UserPoolId": "us-east-1_abc", "CustomAttributes": [{"Name": "ok"}, {"Name": ""}]});
+        let Rejection::Invalid(m) = validate(Operation::AddCustomAttributes.input_shape(), &mut body).unwrap_err()
+        else {
             panic!()
         };
         assert!(m.contains("at 'customAttributes.2.member.name'"), "{m}");
     }
 
     #[test]
+    fn null_map_values_are_dropped_as_absent_entries() {
+        let mut body = json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": "abc", "AuthParameters": {"REFRESH_TOKEN": "t", "DEVICE_KEY": null}});
+        validate(Operation::InitiateAuth.input_shape(), &mut body).unwrap();
+        assert_eq!(body["AuthParameters"], json!({"REFRESH_TOKEN": "t"}));
+    }
+
+    #[test]
     fn wrong_json_types_are_serialization_errors() {
-        for body in [json!({"PoolName": 5}), json!({"PoolName": "p", "AutoVerifiedAttributes": "email"}), json!([])] {
+        for mut body in [json!({"PoolName": 5}), json!({"PoolName": "p", "AutoVerifiedAttributes": "email"}), json!([])]
+        {
             assert!(matches!(
-                validate(Operation::CreateUserPool.input_shape(), &body),
+                validate(Operation::CreateUserPool.input_shape(), &mut body),
                 Err(Rejection::Serialization(_))
             ));
         }

@@ -44,7 +44,7 @@ pub async fn openid_configuration(State(state): State<Arc<AppState>>, Path(pool_
         "authorization_endpoint": format!("{issuer}/authorize"),
         "id_token_signing_alg_values_supported": ["RS256"],
         "issuer": issuer,
-        "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
+        "jwks_uri": format!("{}/{pool_id}/.well-known/jwks.json", state.public_url),
         "response_types_supported": ["code", "token"],
         "scopes_supported": ["openid", "email", "phone", "profile"],
         "subject_types_supported": ["public"],

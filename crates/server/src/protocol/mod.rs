@@ -107,7 +107,8 @@ async fn call(
         serde_json::from_slice(&bytes)
             .map_err(|e| ServiceError::new(ErrorCode::SerializationException, format!("Malformed JSON: {e}")))?
     };
-    cognate_model::validate(op.input_shape(), &value).map_err(ServiceError::from)?;
+    let mut value = value;
+    cognate_model::validate(op.input_shape(), &mut value).map_err(ServiceError::from)?;
     cognate_model::dispatch(&state.service, ctx, op, value).await
 }
 

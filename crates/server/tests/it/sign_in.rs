@@ -230,6 +230,14 @@ async fn refresh_tokens_mint_new_access_tokens_until_global_sign_out_revokes_eve
         .await
         .unwrap();
     let renewed = r.authentication_result().unwrap();
+    let other =
+        s.client.get_tokens_from_refresh_token().client_id(&client).refresh_token(&refresh).send().await.unwrap();
+    s.client
+        .get_user()
+        .access_token(other.authentication_result().unwrap().access_token().unwrap())
+        .send()
+        .await
+        .unwrap();
     assert!(renewed.refresh_token().is_none());
     let new_access = renewed.access_token().unwrap();
     assert_eq!(jwt_payload(new_access)["auth_time"], jwt_payload(t.access_token().unwrap())["auth_time"]);
@@ -251,6 +259,9 @@ async fn refresh_tokens_mint_new_access_tokens_until_global_sign_out_revokes_eve
         .send()
         .await;
     assert_eq!(error_of(e.unwrap_err()), ("NotAuthorizedException".into(), "Invalid Refresh Token".into()));
+    // GetTokensFromRefreshToken refuses the revoked token too.
+    let e = s.client.get_tokens_from_refresh_token().client_id(&client).refresh_token(&refresh).send().await;
+    assert_eq!(error_of(e.unwrap_err()).1, "Invalid Refresh Token");
     // A new sign-in works again.
     let again = password_sign_in(&s, &client, "jane", PASSWORD).await.unwrap();
     s.client.get_user().access_token(again.access_token().unwrap()).send().await.unwrap();
@@ -329,4 +340,65 @@ async fn admin_sign_in_checks_the_client_belongs_to_the_pool() {
         .send()
         .await;
     assert_eq!(error_of(e.unwrap_err()).0, "ResourceNotFoundException");
+}
+
+#[tokio::test]
+async fn the_aws_issuer_form_can_be_chosen() {
+    use cognate_server::{Overrides, Server, Settings};
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.path().to_path_buf(),
+        region: "eu-west-1".into(),
+        aws_issuer: true,
+        ..Settings::default()
+    };
+    let server = Server::start(settings, Overrides::default()).await.unwrap();
+    let url = format!("http://{}", server.addr());
+    let client = crate::harness::sdk_client(&url);
+    let pool = client.create_user_pool().pool_name("p").send().await.unwrap();
+    let pool_id = pool.user_pool().unwrap().id().unwrap().to_string();
+    assert!(pool_id.starts_with("eu-west-1_"));
+    let c = client
+        .create_user_pool_client()
+        .user_pool_id(&pool_id)
+        .client_name("c")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .send()
+        .await
+        .unwrap();
+    let client_id = c.user_pool_client().unwrap().client_id().unwrap().to_string();
+    client
+        .admin_create_user()
+        .user_pool_id(&pool_id)
+        .username("u")
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    client
+        .admin_set_user_password()
+        .user_pool_id(&pool_id)
+        .username("u")
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    let t = client
+        .initiate_auth()
+        .client_id(&client_id)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "u")
+        .auth_parameters("PASSWORD", PASSWORD)
+        .send()
+        .await
+        .unwrap();
+    let access = t.authentication_result().unwrap().access_token().unwrap();
+    assert_eq!(jwt_payload(access)["iss"], format!("https://cognito-idp.eu-west-1.amazonaws.com/{pool_id}"));
+    client.get_user().access_token(access).send().await.unwrap();
+    let discovery: serde_json::Value =
+        reqwest::get(format!("{url}/{pool_id}/.well-known/openid-configuration")).await.unwrap().json().await.unwrap();
+    assert_eq!(discovery["issuer"], format!("https://cognito-idp.eu-west-1.amazonaws.com/{pool_id}"));
+    server.stop().await.unwrap();
 }

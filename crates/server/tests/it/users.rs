@@ -404,3 +404,85 @@ async fn list_users_filters_by_exact_value_and_prefix_and_pages() {
     let e = s.client.list_users().user_pool_id(&pool).filter("custom:x = \"1\"").send().await;
     assert_eq!(error_of(e.unwrap_err()).0, "InvalidParameterException");
 }
+
+#[tokio::test]
+async fn admins_update_and_delete_attributes_under_the_schema_rules() {
+    let s = spawn().await;
+    let (pool, client) = s
+        .pool_and_client(|b| {
+            b.username_attributes(UsernameAttributeType::Email).schema(
+                SchemaAttributeType::builder()
+                    .name("locked")
+                    .attribute_data_type(AttributeDataType::String)
+                    .mutable(false)
+                    .build(),
+            )
+        })
+        .await;
+    for email in ["a@example.com", "b@example.com"] {
+        s.client
+            .sign_up()
+            .client_id(&client)
+            .username(email)
+            .password(PASSWORD)
+            .user_attributes(attr("custom:locked", "1"))
+            .send()
+            .await
+            .unwrap();
+    }
+    s.client
+        .admin_update_user_attributes()
+        .user_pool_id(&pool)
+        .username("a@example.com")
+        .user_attributes(attr("email_verified", "true"))
+        .user_attributes(attr("name", "Ann"))
+        .send()
+        .await
+        .unwrap();
+    s.client
+        .admin_update_user_attributes()
+        .user_pool_id(&pool)
+        .username("a@example.com")
+        .user_attributes(attr("email", "a2@example.com"))
+        .send()
+        .await
+        .unwrap();
+    let u = s.client.admin_get_user().user_pool_id(&pool).username("a2@example.com").send().await.unwrap();
+    let get = |n: &str| u.user_attributes().iter().find(|a| a.name() == n).and_then(|a| a.value()).map(str::to_string);
+    assert_eq!(get("email").as_deref(), Some("a2@example.com"));
+    assert_eq!(get("email_verified").as_deref(), Some("false"), "a changed email is unverified");
+    assert_eq!(get("name").as_deref(), Some("Ann"));
+
+    let e = s
+        .client
+        .admin_update_user_attributes()
+        .user_pool_id(&pool)
+        .username("a2@example.com")
+        .user_attributes(attr("email", "b@example.com"))
+        .send()
+        .await;
+    assert_eq!(
+        error_of(e.unwrap_err()),
+        ("UsernameExistsException".into(), "An account with the given email already exists.".into())
+    );
+    let e = s
+        .client
+        .admin_update_user_attributes()
+        .user_pool_id(&pool)
+        .username("a2@example.com")
+        .user_attributes(attr("custom:locked", "2"))
+        .send()
+        .await;
+    assert_eq!(error_of(e.unwrap_err()).0, "InvalidParameterException");
+
+    s.client
+        .admin_delete_user_attributes()
+        .user_pool_id(&pool)
+        .username("a2@example.com")
+        .user_attribute_names("name")
+        .send()
+        .await
+        .unwrap();
+    let u = s.client.admin_get_user().user_pool_id(&pool).username("a2@example.com").send().await.unwrap();
+    assert!(u.user_attributes().iter().all(|a| a.name() != "name"));
+}
