@@ -402,3 +402,102 @@ async fn the_aws_issuer_form_can_be_chosen() {
     assert_eq!(discovery["issuer"], format!("https://cognito-idp.eu-west-1.amazonaws.com/{pool_id}"));
     server.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn temporary_passwords_expire_and_token_lifetimes_follow_the_client() {
+    let s = spawn().await;
+    let (pool, _) = s.pool_and_client(|b| b).await;
+    let c = s
+        .client
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("short")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .access_token_validity(5)
+        .id_token_validity(10)
+        .token_validity_units(
+            TokenValidityUnitsType::builder()
+                .access_token(TimeUnitsType::Minutes)
+                .id_token(TimeUnitsType::Minutes)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let client = c.user_pool_client().unwrap().client_id().unwrap().to_string();
+    s.client
+        .admin_create_user()
+        .user_pool_id(&pool)
+        .username("temp")
+        .temporary_password("Temp0rary!pw")
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    s.client
+        .admin_create_user()
+        .user_pool_id(&pool)
+        .username("done")
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    s.client
+        .admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("done")
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    let t = password_sign_in(&s, &client, "done", PASSWORD).await.unwrap();
+    assert_eq!(t.expires_in(), 300);
+    let id = jwt_payload(t.id_token().unwrap());
+    assert_eq!(id["exp"].as_i64().unwrap() - id["iat"].as_i64().unwrap(), 600);
+
+    s.clock.advance(7 * 86_400_000 + 1000);
+    let e = s
+        .client
+        .initiate_auth()
+        .client_id(&client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "temp")
+        .auth_parameters("PASSWORD", "Temp0rary!pw")
+        .send()
+        .await;
+    assert_eq!(
+        error_of(e.unwrap_err()),
+        (
+            "NotAuthorizedException".into(),
+            "Temporary password has expired and must be reset by an administrator.".into()
+        )
+    );
+}
+
+#[tokio::test]
+async fn disabling_a_user_revokes_its_tokens() {
+    let s = spawn().await;
+    let (pool, client) = confirmed_user(&s, "jane").await;
+    let t = password_sign_in(&s, &client, "jane", PASSWORD).await.unwrap();
+    s.client.admin_disable_user().user_pool_id(&pool).username("jane").send().await.unwrap();
+    assert_eq!(
+        get_user_error(&s, t.access_token().unwrap()).await,
+        ("NotAuthorizedException".into(), "Access Token has been revoked".into())
+    );
+}
+
+#[tokio::test]
+async fn the_messages_api_is_off_by_default_beyond_loopback() {
+    use cognate_server::{Overrides, Server, Settings};
+    let dir = tempfile::tempdir().unwrap();
+    let settings =
+        Settings { listen: "0.0.0.0:0".parse().unwrap(), data_dir: dir.path().to_path_buf(), ..Settings::default() };
+    let server = Server::start(settings, Overrides::default()).await.unwrap();
+    let url = format!("http://127.0.0.1:{}", server.addr().port());
+    let r = reqwest::get(format!("{url}/_cognate/messages")).await.unwrap();
+    assert_eq!(r.status(), 404);
+    let r = reqwest::get(format!("{url}/_aws/ses")).await.unwrap();
+    assert_eq!(r.status(), 404);
+    server.stop().await.unwrap();
+}

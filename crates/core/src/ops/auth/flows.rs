@@ -235,7 +235,20 @@ pub async fn after_password(svc: &Services, ctx: &ClientCtx, user: User) -> Resu
                 "Password reset required for the user",
             ))
         }
-        UserStatusType::ForceChangePassword => return new_password_challenge(svc, ctx, &user).await,
+        UserStatusType::ForceChangePassword => {
+            let days = ctx
+                .pool
+                .policies
+                .as_ref()
+                .and_then(|p| p.password_policy.as_ref())
+                .and_then(|p| p.temporary_password_validity_days)
+                .unwrap_or(7);
+            let set_at = user.password.as_ref().map(|p| p.set_at).unwrap_or(0);
+            if days > 0 && svc.clock.now_millis() > set_at + i64::from(days) * 86_400_000 {
+                return Err(not_authorized("Temporary password has expired and must be reset by an administrator."));
+            }
+            return new_password_challenge(svc, ctx, &user).await;
+        }
         _ => {}
     }
     let result = session::issue(svc, &ctx.pool_id, &ctx.client, &user, None).await?;
