@@ -486,3 +486,77 @@ async fn admins_update_and_delete_attributes_under_the_schema_rules() {
     let u = s.client.admin_get_user().user_pool_id(&pool).username("a2@example.com").send().await.unwrap();
     assert!(u.user_attributes().iter().all(|a| a.name() != "name"));
 }
+
+#[tokio::test]
+async fn verified_aliases_sign_in_are_unique_and_can_be_forced_over() {
+    let s = spawn().await;
+    let (pool, client) = s
+        .pool_and_client(|b| {
+            b.alias_attributes(AliasAttributeType::Email)
+                .auto_verified_attributes(VerifiedAttributeType::Email)
+                .username_configuration(UsernameConfigurationType::builder().case_sensitive(false).build().unwrap())
+        })
+        .await;
+    let e = s.client.sign_up().client_id(&client).username("x@example.com").password(PASSWORD).send().await;
+    assert_eq!(
+        error_of(e.unwrap_err()).1,
+        "Username cannot be of email format, since user pool is configured for email alias."
+    );
+    for name in ["First", "second"] {
+        s.client
+            .sign_up()
+            .client_id(&client)
+            .username(name)
+            .password(PASSWORD)
+            .user_attributes(attr("email", "shared@example.com"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let codes = s.messages("destination=shared%40example.com").await;
+    let code_of = |i: usize| crate::harness::six_digits(codes[i]["body"].as_str().unwrap()).unwrap();
+    let (second_code, first_code) = (code_of(0), code_of(1));
+    // Usernames are case-insensitive here.
+    s.client
+        .confirm_sign_up()
+        .client_id(&client)
+        .username("FIRST")
+        .confirmation_code(&first_code)
+        .send()
+        .await
+        .unwrap();
+    // The email is now first's verified alias: it signs in, case-insensitively.
+    let t = s
+        .client
+        .initiate_auth()
+        .client_id(&client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "Shared@Example.com")
+        .auth_parameters("PASSWORD", PASSWORD)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        crate::harness::jwt_payload(t.authentication_result().unwrap().access_token().unwrap())["username"],
+        "First"
+    );
+    let e =
+        s.client.confirm_sign_up().client_id(&client).username("second").confirmation_code(&second_code).send().await;
+    assert_eq!(
+        error_of(e.unwrap_err()),
+        ("AliasExistsException".into(), "An account with the given email already exists.".into())
+    );
+    s.client
+        .confirm_sign_up()
+        .client_id(&client)
+        .username("second")
+        .confirmation_code(&second_code)
+        .force_alias_creation(true)
+        .send()
+        .await
+        .unwrap();
+    let first = s.client.admin_get_user().user_pool_id(&pool).username("first").send().await.unwrap();
+    assert!(first.user_attributes().iter().any(|a| a.name() == "email_verified" && a.value() == Some("false")));
+    let by_alias = s.client.admin_get_user().user_pool_id(&pool).username("shared@example.com").send().await.unwrap();
+    assert_eq!(by_alias.username(), "second");
+}

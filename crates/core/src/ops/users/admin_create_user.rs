@@ -4,7 +4,7 @@ use cognate_model::shapes::{
     AdminCreateUserRequest, AdminCreateUserResponse, DeliveryMediumType, MessageActionType, UserStatusType,
 };
 
-use super::{admin_target, new_attributes, new_password, new_username, on_conflict, schema, user_type};
+use super::{admin_target, new_attributes, new_password, new_username, on_conflict, schema, take_aliases, user_type};
 use crate::delivery::{self, Destination};
 use crate::ops::user_pools;
 use crate::ports::store::UserWrite;
@@ -57,6 +57,9 @@ pub async fn admin_create_user(
         password: None,
     };
     user.password = Some(new_password(svc, &input.user_pool_id, &name.username, &temporary));
+    if input.force_alias_creation == Some(true) {
+        take_aliases(svc, &input.user_pool_id, &pool, &user).await?;
+    }
     let record = user.to_record()?;
     let index = user.index(&pool);
     let messages = invitations(svc, &input, &pool, &user, &temporary, now);

@@ -3,7 +3,7 @@
 use cognate_model::shapes::{ConfirmSignUpRequest, ConfirmSignUpResponse, UserStatusType};
 use cognate_model::ErrorCode;
 
-use super::{client, combination_not_found, find, on_conflict, user_not_found};
+use super::{client, combination_not_found, find, on_conflict, take_aliases, user_not_found};
 use crate::auth::secret_hash;
 use crate::ports::store::UserWrite;
 use crate::users::attributes;
@@ -30,6 +30,9 @@ pub async fn confirm_sign_up(svc: &Services, input: ConfirmSignUpRequest) -> Res
     user.status = UserStatusType::Confirmed;
     if let Some(attr) = verified {
         attributes::set(&mut user.attributes, &format!("{attr}_verified"), "true");
+    }
+    if input.force_alias_creation == Some(true) {
+        take_aliases(svc, &c.pool_id, &c.pool, &user).await?;
     }
     let record = user.next_record(now)?;
     let index = user.index(&c.pool);

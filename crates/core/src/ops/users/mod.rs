@@ -277,3 +277,23 @@ pub(crate) fn new_attributes(
 pub(crate) fn schema(pool: &UserPoolType) -> &[cognate_model::shapes::SchemaAttributeType] {
     pool.schema_attributes.as_deref().unwrap_or_default()
 }
+
+/// Moves the email and phone aliases `user` is about to claim away from the users holding them
+/// (their attribute stays, unverified, and stops being an alias): `ForceAliasCreation`.
+pub(crate) async fn take_aliases(svc: &Services, pool_id: &str, pool: &UserPoolType, user: &User) -> Result<(), Error> {
+    for claim in user.index(pool).aliases {
+        if !matches!(claim.kind.as_str(), "email" | "phone_number") {
+            continue;
+        }
+        let Some(holder) = svc.store.find_user_by_alias(pool_id, &claim.kind, &claim.key).await? else { continue };
+        if holder.username_key == user.record.username_key {
+            continue;
+        }
+        let mut holder = User::from_record(holder)?;
+        attributes::set(&mut holder.attributes, &format!("{}_verified", claim.kind), "false");
+        let record = holder.next_record(svc.clock.now_millis())?;
+        let index = holder.index(pool);
+        svc.store.save_user(crate::ports::store::UserWrite::new(&record, &index)).await?;
+    }
+    Ok(())
+}
