@@ -560,3 +560,54 @@ async fn verified_aliases_sign_in_are_unique_and_can_be_forced_over() {
     let by_alias = s.client.admin_get_user().user_pool_id(&pool).username("shared@example.com").send().await.unwrap();
     assert_eq!(by_alias.username(), "second");
 }
+
+#[tokio::test]
+async fn resend_sends_a_new_invitation_and_the_worker_delivers_messages() {
+    let s = spawn().await;
+    let (pool, client) = s.pool_and_client(|b| b).await;
+    let create = |resend: bool| {
+        let b = s
+            .client
+            .admin_create_user()
+            .user_pool_id(&pool)
+            .username("invited")
+            .desired_delivery_mediums(DeliveryMediumType::Email)
+            .user_attributes(attr("email", "invited@example.com"));
+        if resend {
+            b.message_action(MessageActionType::Resend)
+        } else {
+            b
+        }
+    };
+    create(false).send().await.unwrap();
+    create(true).send().await.unwrap();
+    let m = s.messages("destination=invited%40example.com").await;
+    assert_eq!(m.len(), 2);
+    let password_in = |v: &serde_json::Value| {
+        v["body"].as_str().unwrap().rsplit(' ').nth(1).unwrap().trim_end_matches('.').to_string()
+    };
+    let (new, old) = (password_in(&m[0]), password_in(&m[1]));
+    assert_ne!(new, old);
+    let sign_in = |pw: String| {
+        s.client
+            .initiate_auth()
+            .client_id(&client)
+            .auth_flow(AuthFlowType::UserPasswordAuth)
+            .auth_parameters("USERNAME", "invited")
+            .auth_parameters("PASSWORD", pw)
+            .send()
+    };
+    assert_eq!(error_of(sign_in(old).await.unwrap_err()).0, "NotAuthorizedException");
+    assert_eq!(sign_in(new).await.unwrap().challenge_name(), Some(&ChallengeNameType::NewPasswordRequired));
+
+    // The outbox worker marks what it delivered (the console sender, in tests).
+    let mut delivered = false;
+    for _ in 0..50 {
+        if s.messages("username=invited").await.iter().all(|m| m["status"] == "sent") {
+            delivered = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(delivered, "{:?}", s.messages("username=invited").await);
+}
