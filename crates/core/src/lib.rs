@@ -16,4 +16,4 @@ pub mod tokens;
 pub mod users;
 
 pub use error::Error;
-pub use service::{Cognito, ServiceConfig, Services};
+pub use service::{Cognito, Limit, Limits, ServiceConfig, Services};

@@ -19,6 +19,35 @@ pub struct ServiceConfig {
     pub account_id: String,
     /// Token issuers are `{issuer_base}/{pool id}`.
     pub issuer_base: String,
+    /// Per-user hourly limits.
+    pub limits: Limits,
+}
+
+/// A number of calls allowed per window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// Calls allowed in a window.
+    pub max: u32,
+    /// The window, in milliseconds.
+    pub window_millis: i64,
+}
+
+/// The per-user limits the service enforces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// GetUserAttributeVerificationCode: 5 per user per hour.
+    pub get_code: Limit,
+    /// VerifyUserAttribute: 15 per user per hour.
+    pub verify: Limit,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            get_code: Limit { max: 5, window_millis: 3_600_000 },
+            verify: Limit { max: 15, window_millis: 3_600_000 },
+        }
+    }
 }
 
 /// The ports and settings operations run with.
@@ -72,6 +101,7 @@ impl Cognito {
         Operation::CreateUserPoolClient,
         Operation::DeleteGroup,
         Operation::DeleteUser,
+        Operation::DeleteUserAttributes,
         Operation::DeleteUserPool,
         Operation::DeleteUserPoolClient,
         Operation::DescribeUserPool,
@@ -80,6 +110,7 @@ impl Cognito {
         Operation::GetGroup,
         Operation::GetTokensFromRefreshToken,
         Operation::GetUser,
+        Operation::GetUserAttributeVerificationCode,
         Operation::GlobalSignOut,
         Operation::InitiateAuth,
         Operation::ListGroups,
@@ -92,8 +123,10 @@ impl Cognito {
         Operation::RevokeToken,
         Operation::SignUp,
         Operation::UpdateGroup,
+        Operation::UpdateUserAttributes,
         Operation::UpdateUserPool,
         Operation::UpdateUserPoolClient,
+        Operation::VerifyUserAttribute,
     ];
 
     /// The service over the given ports.
@@ -408,5 +441,37 @@ impl CognitoIdp for Cognito {
         input: AdminDeleteUserAttributesRequest,
     ) -> Result<AdminDeleteUserAttributesResponse> {
         ops::users::admin_delete_user_attributes(&self.services, input).await
+    }
+
+    async fn get_user_attribute_verification_code(
+        &self,
+        _: &RequestContext,
+        input: GetUserAttributeVerificationCodeRequest,
+    ) -> Result<GetUserAttributeVerificationCodeResponse> {
+        ops::attributes::get_user_attribute_verification_code(&self.services, input).await
+    }
+
+    async fn verify_user_attribute(
+        &self,
+        _: &RequestContext,
+        input: VerifyUserAttributeRequest,
+    ) -> Result<VerifyUserAttributeResponse> {
+        ops::attributes::verify_user_attribute(&self.services, input).await
+    }
+
+    async fn update_user_attributes(
+        &self,
+        _: &RequestContext,
+        input: UpdateUserAttributesRequest,
+    ) -> Result<UpdateUserAttributesResponse> {
+        ops::attributes::update_user_attributes(&self.services, input).await
+    }
+
+    async fn delete_user_attributes(
+        &self,
+        _: &RequestContext,
+        input: DeleteUserAttributesRequest,
+    ) -> Result<DeleteUserAttributesResponse> {
+        ops::attributes::delete_user_attributes(&self.services, input).await
     }
 }

@@ -84,6 +84,7 @@ impl Server {
                 region: settings.region.clone(),
                 account_id: settings.account_id.clone(),
                 issuer_base: settings.issuer_base(addr),
+                limits: Default::default(),
             }),
             code_key: Default::default(),
             keys: Default::default(),

@@ -70,11 +70,8 @@ pub async fn verify(svc: &Services, token: &str) -> Result<Authorized, Error> {
     if !scopes.split(' ').any(|s| s == NATIVE_SCOPE) {
         return Err(not_authorized("Access Token does not have required scopes"));
     }
-    let origin = claims.get("origin_jti").and_then(|s| s.as_str()).ok_or_else(invalid)?;
-    let session = match svc.store.get_session(origin).await? {
-        Some(s) if !s.revoked && s.pool_id == pool_id => s,
-        _ => return Err(not_authorized("Access Token has been revoked")),
-    };
+    // The user first: a deleted user's sessions went with it, and the service answers
+    // "User does not exist." for its tokens.
     let username = claims.get("username").and_then(|s| s.as_str()).ok_or_else(invalid)?;
     let record = svc
         .store
@@ -82,6 +79,11 @@ pub async fn verify(svc: &Services, token: &str) -> Result<Authorized, Error> {
         .await?
         .filter(|u| Some(u.sub.as_str()) == claims.get("sub").and_then(|s| s.as_str()))
         .ok_or_else(|| Error::service(ErrorCode::UserNotFoundException, "User does not exist."))?;
+    let origin = claims.get("origin_jti").and_then(|s| s.as_str()).ok_or_else(invalid)?;
+    let session = match svc.store.get_session(origin).await? {
+        Some(s) if !s.revoked && s.pool_id == pool_id && s.username_key == record.username_key => s,
+        _ => return Err(not_authorized("Access Token has been revoked")),
+    };
     let user = User::from_record(record)?;
     Ok(Authorized { pool_id, pool, user, session, claims })
 }

@@ -1,6 +1,7 @@
 //! One function per operation, grouped by family. Each takes the ports it needs and the
 //! operation's input shape, and returns its output shape or a modelled error.
 
+pub mod attributes;
 pub mod auth;
 pub mod clients;
 pub mod groups;

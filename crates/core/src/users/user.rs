@@ -31,6 +31,9 @@ pub struct User {
     pub attributes: Vec<AttributeType>,
     /// The password, once one is set.
     pub password: Option<StoredPassword>,
+    /// New `email` / `phone_number` values waiting for verification before they replace the
+    /// current ones (the pool's `AttributesRequireVerificationBeforeUpdate`).
+    pub pending: std::collections::BTreeMap<String, String>,
 }
 
 impl User {
@@ -40,7 +43,8 @@ impl User {
             .ok_or_else(|| anyhow::anyhow!("unknown stored user status {}", record.status))?;
         let attributes = from_document(&record.attributes)?;
         let password = record.password.as_deref().map(from_document).transpose()?;
-        Ok(Self { record, status, attributes, password })
+        let pending = from_document(&record.pending)?;
+        Ok(Self { record, status, attributes, password, pending })
     }
 
     /// The record to store, with `version` and `updated_at` as given.
@@ -49,6 +53,7 @@ impl User {
         r.status = self.status.as_str().to_string();
         r.attributes = to_document(&self.attributes)?;
         r.password = self.password.as_ref().map(to_document).transpose()?;
+        r.pending = to_document(&self.pending)?;
         Ok(r)
     }
 

@@ -9,7 +9,7 @@ use sqlx::{Row, Sqlite, Transaction};
 use super::{backend, codes, is_unique_violation, outbox, SqliteStore};
 
 pub(crate) const COLUMNS: &str =
-    "pool_id, username_key, username, sub, status, enabled, attributes, password, mfa, created_at, updated_at, version";
+    "pool_id, username_key, username, sub, status, enabled, attributes, password, mfa, pending, created_at, updated_at, version";
 
 pub(crate) fn user_row(r: &SqliteRow) -> UserRecord {
     UserRecord {
@@ -22,6 +22,7 @@ pub(crate) fn user_row(r: &SqliteRow) -> UserRecord {
         attributes: r.get("attributes"),
         password: r.get("password"),
         mfa: r.get("mfa"),
+        pending: r.get("pending"),
         created_at: r.get("created_at"),
         updated_at: r.get("updated_at"),
         version: r.get("version"),
@@ -77,7 +78,7 @@ async fn write_index(tx: &mut Transaction<'static, Sqlite>, w: &UserWrite<'_>) -
 
 /// Writes what comes with a user change: a code, a message, revocations.
 async fn write_effects(tx: &mut Transaction<'static, Sqlite>, w: &UserWrite<'_>) -> StoreResult<()> {
-    if let Some(code) = w.code {
+    for code in w.codes {
         codes::upsert(tx, code).await?;
     }
     for message in w.messages {
@@ -99,7 +100,7 @@ impl UserStore for SqliteStore {
     async fn create_user(&self, w: UserWrite<'_>) -> StoreResult<()> {
         let u = w.user;
         let mut tx = self.write().await?;
-        sqlx::query(&format!("INSERT INTO users ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+        sqlx::query(&format!("INSERT INTO users ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
             .bind(&u.pool_id)
             .bind(&u.username_key)
             .bind(&u.username)
@@ -109,6 +110,7 @@ impl UserStore for SqliteStore {
             .bind(&u.attributes)
             .bind(&u.password)
             .bind(&u.mfa)
+            .bind(&u.pending)
             .bind(u.created_at)
             .bind(u.updated_at)
             .bind(u.version)
@@ -149,7 +151,7 @@ impl UserStore for SqliteStore {
         }
         let done = sqlx::query(
             "UPDATE users SET username = ?, status = ?, enabled = ?, attributes = ?, password = ?, mfa = ?, \
-             updated_at = ?, version = ? WHERE pool_id = ? AND username_key = ? AND version = ?",
+             pending = ?, updated_at = ?, version = ? WHERE pool_id = ? AND username_key = ? AND version = ?",
         )
         .bind(&u.username)
         .bind(&u.status)
@@ -157,6 +159,7 @@ impl UserStore for SqliteStore {
         .bind(&u.attributes)
         .bind(&u.password)
         .bind(&u.mfa)
+        .bind(&u.pending)
         .bind(u.updated_at)
         .bind(u.version)
         .bind(&u.pool_id)
@@ -257,6 +260,48 @@ impl UserStore for SqliteStore {
         }
         .map_err(backend)?;
         Ok(rows.iter().map(user_row).collect())
+    }
+
+    async fn record_event(
+        &self,
+        pool_id: &str,
+        username_key: &str,
+        action: &str,
+        at: i64,
+        since: i64,
+        max: u32,
+    ) -> StoreResult<bool> {
+        let mut tx = self.write().await?;
+        // Events that can no longer count are dropped on the way.
+        sqlx::query("DELETE FROM user_events WHERE pool_id = ? AND username_key = ? AND action = ? AND at <= ?")
+            .bind(pool_id)
+            .bind(username_key)
+            .bind(action)
+            .bind(since)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let row =
+            sqlx::query("SELECT COUNT(*) AS n FROM user_events WHERE pool_id = ? AND username_key = ? AND action = ?")
+                .bind(pool_id)
+                .bind(username_key)
+                .bind(action)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(backend)?;
+        if row.get::<i64, _>("n") >= i64::from(max) {
+            return Ok(false);
+        }
+        sqlx::query("INSERT INTO user_events (pool_id, username_key, action, at) VALUES (?, ?, ?, ?)")
+            .bind(pool_id)
+            .bind(username_key)
+            .bind(action)
+            .bind(at)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+        Ok(true)
     }
 
     async fn count_users(&self, pool_id: &str) -> StoreResult<u64> {

@@ -48,6 +48,7 @@ pub async fn admin_create_user(
             attributes: String::new(),
             password: None,
             mfa: "{}".into(),
+            pending: "{}".into(),
             created_at: now,
             updated_at: now,
             version: 1,
@@ -55,6 +56,7 @@ pub async fn admin_create_user(
         status: UserStatusType::ForceChangePassword,
         attributes: attrs,
         password: None,
+        pending: Default::default(),
     };
     user.password = Some(new_password(svc, &input.user_pool_id, &name.username, &temporary));
     if input.force_alias_creation == Some(true) {

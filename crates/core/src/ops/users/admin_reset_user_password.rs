@@ -21,7 +21,7 @@ pub async fn admin_reset_user_password(
     let record = user.next_record(now)?;
     let index = user.index(&pool);
     let write = UserWrite {
-        code: Some(&code),
+        codes: std::slice::from_ref(&code),
         messages: std::slice::from_ref(&message),
         revoke_sessions: true,
         ..UserWrite::new(&record, &index)

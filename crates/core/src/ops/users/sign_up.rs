@@ -46,6 +46,7 @@ pub async fn sign_up(svc: &Services, input: SignUpRequest) -> Result<SignUpRespo
             attributes: String::new(),
             password: None,
             mfa: "{}".into(),
+            pending: "{}".into(),
             created_at: now,
             updated_at: now,
             version: 1,
@@ -53,6 +54,7 @@ pub async fn sign_up(svc: &Services, input: SignUpRequest) -> Result<SignUpRespo
         status: UserStatusType::Unconfirmed,
         attributes: attrs,
         password: None,
+        pending: Default::default(),
     };
     user.password = Some(new_password(svc, &c.pool_id, &name.username, password));
     let record = user.to_record()?;
@@ -72,7 +74,7 @@ pub async fn sign_up(svc: &Services, input: SignUpRequest) -> Result<SignUpRespo
             delivery::verification_text(&c.pool, to.medium, &text),
             now,
         );
-        write.code = Some(&code);
+        write.codes = std::slice::from_ref(&code);
         write.messages = std::slice::from_ref(&message);
     }
     on_conflict(svc.store.create_user(write).await, &c.pool)?;

@@ -28,6 +28,8 @@ pub struct UserRecord {
     pub password: Option<String>,
     /// MFA settings as JSON.
     pub mfa: String,
+    /// Attribute values waiting for verification, as a JSON object.
+    pub pending: String,
     /// Creation time.
     pub created_at: Millis,
     /// Last modification time.
@@ -72,8 +74,8 @@ pub struct UserWrite<'a> {
     pub user: &'a UserRecord,
     /// The user's aliases and searchable attributes, replacing the old ones.
     pub index: &'a UserIndex,
-    /// A code to store, replacing the user's code of the same purpose.
-    pub code: Option<&'a CodeRecord>,
+    /// Codes to store, each replacing the user's code of the same purpose.
+    pub codes: &'a [CodeRecord],
     /// A code that must still be stored exactly as read, and is deleted (used once).
     pub consume_code: Option<&'a CodeRecord>,
     /// Messages to deliver.
@@ -85,7 +87,7 @@ pub struct UserWrite<'a> {
 impl<'a> UserWrite<'a> {
     /// A write of the user and its index alone.
     pub fn new(user: &'a UserRecord, index: &'a UserIndex) -> Self {
-        Self { user, index, code: None, consume_code: None, messages: &[], revoke_sessions: false }
+        Self { user, index, codes: &[], consume_code: None, messages: &[], revoke_sessions: false }
     }
 }
 
@@ -120,4 +122,17 @@ pub trait UserStore: Send + Sync {
 
     /// The number of users in a pool.
     async fn count_users(&self, pool_id: &str) -> StoreResult<u64>;
+
+    /// Records that the user did `action` at `at`, unless it already did so `max` times since
+    /// `since`: then nothing is recorded and false returned. Atomic, so concurrent requests on any
+    /// instance count together.
+    async fn record_event(
+        &self,
+        pool_id: &str,
+        username_key: &str,
+        action: &str,
+        at: Millis,
+        since: Millis,
+        max: u32,
+    ) -> StoreResult<bool>;
 }

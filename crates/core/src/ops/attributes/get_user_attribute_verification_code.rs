@@ -1,0 +1,53 @@
+//! GetUserAttributeVerificationCode.
+
+use cognate_model::shapes::{GetUserAttributeVerificationCodeRequest, GetUserAttributeVerificationCodeResponse};
+
+use super::{check_status, destination, limit_exceeded, purpose, verifiable, VERIFICATION_CODE_LIFETIME};
+use crate::auth::access;
+use crate::ops::users::user_not_found;
+use crate::{codes, delivery, Error, Services};
+
+/// Sends the signed-in user a code for `email` or `phone_number` (to a value waiting for
+/// verification, if there is one). The newest code replaces older ones; at most
+/// `limits.get_code` codes per user per window.
+pub async fn get_user_attribute_verification_code(
+    svc: &Services,
+    input: GetUserAttributeVerificationCodeRequest,
+) -> Result<GetUserAttributeVerificationCodeResponse, Error> {
+    let a = access::verify(svc, &input.access_token).await?;
+    check_status(&a.user)?;
+    let attribute = verifiable(&input.attribute_name)?;
+    let to = destination(&a.user, attribute)?;
+    let now = svc.clock.now_millis();
+    let limit = svc.config.limits.get_code;
+    if !svc
+        .store
+        .record_event(&a.pool_id, &a.user.record.username_key, "get_code", now, now - limit.window_millis, limit.max)
+        .await?
+    {
+        return Err(limit_exceeded());
+    }
+    let text = codes::new_code(svc.rng.as_ref());
+    let code = codes::record(
+        svc,
+        &a.pool_id,
+        &a.user.record.username_key,
+        &purpose(attribute),
+        &text,
+        now,
+        VERIFICATION_CODE_LIFETIME,
+    )
+    .await?;
+    let message = delivery::message(
+        svc,
+        &a.pool_id,
+        &a.user.record.username,
+        &to,
+        delivery::verification_text(&a.pool, to.medium, &text),
+        now,
+    );
+    if !svc.store.put_code(&code, Some(&message)).await? {
+        return Err(user_not_found());
+    }
+    Ok(GetUserAttributeVerificationCodeResponse { code_delivery_details: Some(to.details()) })
+}
