@@ -503,3 +503,30 @@ async fn the_messages_api_is_off_by_default_beyond_loopback() {
     assert_eq!(r.status(), 404);
     server.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn with_existence_errors_hidden_an_unknown_user_gets_a_challenge_that_fails_like_a_wrong_password() {
+    let s = spawn().await;
+    let (pool, _) = confirmed_user(&s, "jane").await;
+    let hidden = s
+        .client
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("hidden")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
+        .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled)
+        .send()
+        .await
+        .unwrap();
+    let hidden = hidden.user_pool_client().unwrap().client_id().unwrap().to_string();
+    let incorrect = ("NotAuthorizedException".to_string(), "Incorrect username or password.".to_string());
+    assert_eq!(srp_sign_in(&s, &hidden, &pool, "nobody", PASSWORD).await.unwrap_err(), incorrect);
+    assert_eq!(srp_sign_in(&s, &hidden, &pool, "jane", "Wr0ng-password!").await.unwrap_err(), incorrect);
+    srp_sign_in(&s, &hidden, &pool, "jane", PASSWORD).await.unwrap();
+    // Without the setting, the unknown user is named as such.
+    let (_, plain) = s.pool_and_client(|b| b).await;
+    assert_eq!(
+        srp_sign_in(&s, &plain, &pool, "nobody", PASSWORD).await.unwrap_err(),
+        ("UserNotFoundException".into(), "User does not exist.".into())
+    );
+}

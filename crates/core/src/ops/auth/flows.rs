@@ -98,10 +98,28 @@ pub async fn srp_start(svc: &Services, ctx: &ClientCtx, params: &BTreeMap<String
     let srp_a = param(params, "SRP_A")?;
     secret_hash::check(&ctx.client, username, params.get("SECRET_HASH").map(String::as_str))?;
     let a = srp::parse_client_public(srp_a).ok_or_else(|| Error::invalid_parameter("Invalid SRP_A."))?;
-    let user = user_for_sign_in(svc, ctx, username).await?;
-    let stored = user.password.as_ref().ok_or_else(incorrect)?;
-    let verifier = num_bigint::BigUint::parse_bytes(stored.verifier.as_bytes(), 16)
-        .ok_or_else(|| anyhow::anyhow!("corrupt stored verifier"))?;
+    let (user, salt, verifier) = match find(svc, &ctx.pool_id, &ctx.pool, username).await? {
+        Some(user) => {
+            let stored = user.password.as_ref().ok_or_else(incorrect)?;
+            let verifier = num_bigint::BigUint::parse_bytes(stored.verifier.as_bytes(), 16)
+                .ok_or_else(|| anyhow::anyhow!("corrupt stored verifier"))?;
+            let salt = salt_param(&stored.salt);
+            (Some(user), salt, verifier)
+        }
+        None if ctx.hides_users() => {
+            // A simulated challenge, stable for the name, doing the same work as a real one: the
+            // answer fails later exactly as a wrong password does.
+            let key = crate::codes::key(svc).await?;
+            let seed = crate::codes::hash(&key, &ctx.pool_id, username, "srp-decoy", "");
+            let salt_bytes: Vec<u8> = (0..16)
+                .filter_map(|i| seed.get(i * 2..i * 2 + 2))
+                .filter_map(|h| u8::from_str_radix(h, 16).ok())
+                .collect();
+            let verifier = srp::compute_verifier(srp::pool_name(&ctx.pool_id), username, &seed, &salt_bytes);
+            (None, srp::salt_hex(&salt_bytes), verifier)
+        }
+        None => return Err(user_not_found()),
+    };
     let challenge = loop {
         let mut b = [0u8; 32];
         svc.rng.fill(&mut b);
@@ -114,19 +132,21 @@ pub async fn srp_start(svc: &Services, ctx: &ClientCtx, params: &BTreeMap<String
     let mut block = [0u8; 48];
     svc.rng.fill(&mut block);
     let secret_block = STANDARD.encode(block);
+    let user_id = user.as_ref().map(|u| u.record.username.clone()).unwrap_or_else(|| username.to_string());
     let state = SrpState {
         a: a.to_str_radix(16),
         b: challenge.b.to_str_radix(16),
         big_b: challenge.big_b.to_str_radix(16),
-        username: user.record.username.clone(),
+        username: user_id.clone(),
     };
-    save_challenge(svc, ctx, &user, &secret_block, "PASSWORD_VERIFIER", &state).await?;
+    let username_key = user.as_ref().map(|u| u.record.username_key.clone()).unwrap_or_default();
+    save_challenge(svc, ctx, &username_key, &secret_block, "PASSWORD_VERIFIER", &state).await?;
     let mut p = BTreeMap::new();
-    p.insert("SALT".into(), salt_param(&stored.salt));
+    p.insert("SALT".into(), salt);
     p.insert("SRP_B".into(), challenge.big_b.to_str_radix(16));
     p.insert("SECRET_BLOCK".into(), secret_block);
-    p.insert("USERNAME".into(), user.record.username.clone());
-    p.insert("USER_ID_FOR_SRP".into(), user.record.username.clone());
+    p.insert("USERNAME".into(), user_id.clone());
+    p.insert("USER_ID_FOR_SRP".into(), user_id);
     Ok(Outcome {
         challenge_name: Some(ChallengeNameType::PasswordVerifier),
         challenge_parameters: p,
@@ -151,7 +171,7 @@ fn challenge_lifetime(ctx: &ClientCtx) -> i64 {
 async fn save_challenge<T: Serialize>(
     svc: &Services,
     ctx: &ClientCtx,
-    user: &User,
+    username_key: &str,
     id: &str,
     kind: &str,
     state: &T,
@@ -159,7 +179,7 @@ async fn save_challenge<T: Serialize>(
     let record = ChallengeRecord {
         id: id.to_string(),
         pool_id: ctx.pool_id.clone(),
-        username_key: user.record.username_key.clone(),
+        username_key: username_key.to_string(),
         client_id: ctx.client_id().to_string(),
         kind: kind.to_string(),
         state: crate::ops::to_document(state)?,
@@ -202,7 +222,10 @@ pub async fn srp_verify(
         Some(t) if (t - now).abs() <= 300 => {}
         _ => return Err(incorrect()),
     }
-    let record = svc.store.get_user(&ctx.pool_id, &challenge.username_key).await?.ok_or_else(incorrect)?;
+    let Some(record) = svc.store.get_user(&ctx.pool_id, &challenge.username_key).await? else {
+        // A simulated challenge (or a user deleted meanwhile): as a wrong password.
+        return Err(incorrect());
+    };
     let user = User::from_record(record)?;
     let stored = user.password.as_ref().ok_or_else(incorrect)?;
     let big = |s: &str| num_bigint::BigUint::parse_bytes(s.as_bytes(), 16);
@@ -257,7 +280,8 @@ pub async fn after_password(svc: &Services, ctx: &ClientCtx, user: User) -> Resu
 
 async fn new_password_challenge(svc: &Services, ctx: &ClientCtx, user: &User) -> Result<Outcome, Error> {
     let session = ids::opaque(svc.rng.as_ref(), 96);
-    save_challenge(svc, ctx, user, &session, "NEW_PASSWORD_REQUIRED", &serde_json::json!({})).await?;
+    save_challenge(svc, ctx, &user.record.username_key, &session, "NEW_PASSWORD_REQUIRED", &serde_json::json!({}))
+        .await?;
     let shown: serde_json::Map<String, serde_json::Value> = user
         .attributes
         .iter()
