@@ -13,6 +13,7 @@ pub mod pagination;
 pub mod ports;
 mod service;
 pub mod tokens;
+pub mod triggers;
 pub mod users;
 
 pub use error::Error;

@@ -65,6 +65,8 @@ pub struct Services {
     pub code_key: Arc<std::sync::OnceLock<Vec<u8>>>,
     /// Parsed signing keys per pool (keys never change; new ones are added by rotation).
     pub keys: Arc<crate::tokens::KeyCache>,
+    /// Invokes the pools' Lambda triggers.
+    pub triggers: Arc<dyn crate::ports::triggers::TriggerInvoker>,
 }
 
 /// The Cognito user pools service.

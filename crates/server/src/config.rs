@@ -62,6 +62,13 @@ pub struct ServeArgs {
     /// PEM private key for HTTPS.
     #[arg(long, env = "COGNATE_TLS_KEY", value_name = "FILE")]
     pub tls_key: Option<PathBuf>,
+    /// Lambda Invoke API endpoint for the pools' triggers, e.g. `http://127.0.0.1:3001` for
+    /// `sam local start-lambda` [default: none; pools with triggers then fail to invoke them].
+    #[arg(long, env = "COGNATE_LAMBDA_ENDPOINT", value_name = "URL")]
+    pub lambda_endpoint: Option<String>,
+    /// How long a trigger may take, in milliseconds [default: 5000].
+    #[arg(long, env = "COGNATE_LAMBDA_TIMEOUT_MS", value_name = "MS")]
+    pub lambda_timeout_ms: Option<u64>,
     /// Token issuer: `public-url` (`{public_url}/{poolId}`) or `aws`
     /// (`https://cognito-idp.{region}.amazonaws.com/{poolId}`) [default: public-url].
     #[arg(long, env = "COGNATE_TOKEN_ISSUER", value_name = "STYLE")]
@@ -90,6 +97,10 @@ pub struct FileConfig {
     pub token_issuer: Option<String>,
     /// Also serve HTTPS on this address.
     pub tls_listen: Option<String>,
+    /// Lambda Invoke API endpoint for triggers.
+    pub lambda_endpoint: Option<String>,
+    /// Trigger timeout in milliseconds.
+    pub lambda_timeout_ms: Option<u64>,
     /// PEM certificate for HTTPS.
     pub tls_cert: Option<PathBuf>,
     /// PEM private key for HTTPS.
@@ -121,6 +132,10 @@ pub struct Settings {
     pub tls_cert: Option<PathBuf>,
     /// PEM private key for HTTPS.
     pub tls_key: Option<PathBuf>,
+    /// Lambda Invoke API endpoint for triggers.
+    pub lambda_endpoint: Option<String>,
+    /// Trigger timeout in milliseconds.
+    pub lambda_timeout_ms: u64,
 }
 
 impl Default for Settings {
@@ -137,6 +152,8 @@ impl Default for Settings {
             tls_listen: None,
             tls_cert: None,
             tls_key: None,
+            lambda_endpoint: None,
+            lambda_timeout_ms: 5000,
         }
     }
 }
@@ -178,6 +195,8 @@ impl Settings {
             tls_listen,
             tls_cert: args.tls_cert.or(file.tls_cert),
             tls_key: args.tls_key.or(file.tls_key),
+            lambda_endpoint: args.lambda_endpoint.or(file.lambda_endpoint),
+            lambda_timeout_ms: args.lambda_timeout_ms.or(file.lambda_timeout_ms).unwrap_or(d.lambda_timeout_ms),
         };
         if settings.tls_cert.is_some() != settings.tls_key.is_some() {
             bail!("tls_cert and tls_key must be given together");
@@ -206,6 +225,11 @@ impl Settings {
             let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"));
             if rest.is_none_or(|r| r.is_empty() || r.contains(char::is_whitespace)) {
                 bail!("invalid public URL {url:?}: expected http://HOST[:PORT] or https://HOST[:PORT]");
+            }
+        }
+        if let Some(url) = &self.lambda_endpoint {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                bail!("invalid Lambda endpoint {url:?}: expected http://HOST[:PORT] or https://…");
             }
         }
         tracing_subscriber::EnvFilter::try_new(&self.log)

@@ -88,6 +88,13 @@ impl Server {
             }),
             code_key: Default::default(),
             keys: Default::default(),
+            triggers: match &settings.lambda_endpoint {
+                Some(url) => Arc::new(adapters::lambda::LambdaHttp::new(
+                    url,
+                    std::time::Duration::from_millis(settings.lambda_timeout_ms),
+                )?),
+                None => Arc::new(cognate_core::ports::triggers::NoTriggers),
+            },
         };
         let state = Arc::new(AppState {
             service: Cognito::new(services),

@@ -5,6 +5,7 @@ pub mod clock;
 pub mod delivery;
 pub mod rng;
 pub mod store;
+pub mod triggers;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use rng::Rng;

@@ -18,6 +18,7 @@ pub struct TestServer {
     pub client: Client,
     pub clock: Arc<ManualClock>,
     pub http: reqwest::Client,
+    configure: Arc<dyn Fn(&mut Settings) + Send + Sync>,
 }
 
 /// 2026-11-26T00:00:00Z, where the manual clock starts.
@@ -25,19 +26,38 @@ pub const START_MILLIS: i64 = 1_795_651_200_000;
 
 /// Starts a server with a fresh data dir.
 pub async fn spawn() -> TestServer {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let clock = Arc::new(ManualClock::new(START_MILLIS));
-    let server = start(&dir, clock.clone()).await;
-    let url = format!("http://{}", server.addr());
-    TestServer { client: sdk_client(&url), server: Some(server), dir, url, clock, http: reqwest::Client::new() }
+    spawn_with(|_| {}).await
 }
 
-async fn start(dir: &tempfile::TempDir, clock: Arc<ManualClock>) -> Server {
-    let settings = Settings {
+/// Starts a server with a fresh data dir and settings adjusted by `configure`.
+pub async fn spawn_with(configure: impl Fn(&mut Settings) + Send + Sync + 'static) -> TestServer {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = Arc::new(ManualClock::new(START_MILLIS));
+    let configure: Arc<dyn Fn(&mut Settings) + Send + Sync> = Arc::new(configure);
+    let server = start(&dir, clock.clone(), configure.clone()).await;
+    let url = format!("http://{}", server.addr());
+    TestServer {
+        client: sdk_client(&url),
+        server: Some(server),
+        dir,
+        url,
+        clock,
+        http: reqwest::Client::new(),
+        configure,
+    }
+}
+
+async fn start(
+    dir: &tempfile::TempDir,
+    clock: Arc<ManualClock>,
+    configure: Arc<dyn Fn(&mut Settings) + Send + Sync>,
+) -> Server {
+    let mut settings = Settings {
         listen: "127.0.0.1:0".parse().expect("addr"),
         data_dir: dir.path().to_path_buf(),
         ..Settings::default()
     };
+    configure(&mut settings);
     Server::start(settings, Overrides { clock: Some(clock), ..Default::default() }).await.expect("server starts")
 }
 
@@ -59,7 +79,7 @@ impl TestServer {
         if let Some(s) = self.server.take() {
             s.stop().await.expect("clean stop");
         }
-        let server = start(&self.dir, self.clock.clone()).await;
+        let server = start(&self.dir, self.clock.clone(), self.configure.clone()).await;
         self.url = format!("http://{}", server.addr());
         self.client = sdk_client(&self.url);
         self.server = Some(server);

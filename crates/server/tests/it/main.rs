@@ -15,5 +15,6 @@ mod protocol;
 mod readme;
 mod restart;
 mod sign_in;
+mod triggers;
 mod user_pools;
 mod users;

@@ -5,6 +5,7 @@ use cognate_model::shapes::{GetUserAttributeVerificationCodeRequest, GetUserAttr
 use super::{check_status, destination, limit_exceeded, purpose, verifiable, VERIFICATION_CODE_LIFETIME};
 use crate::auth::access;
 use crate::ops::users::user_not_found;
+use crate::triggers::custom_message::{compose, Caller, Source};
 use crate::{codes, delivery, Error, Services};
 
 /// Sends the signed-in user a code for `email` or `phone_number` (to a value waiting for
@@ -28,6 +29,12 @@ pub async fn get_user_attribute_verification_code(
         return Err(limit_exceeded());
     }
     let text = codes::new_code(svc.rng.as_ref());
+    let caller = Caller {
+        client_id: a.claims.get("client_id").and_then(|c| c.as_str()),
+        client_metadata: input.client_metadata.as_ref(),
+    };
+    let content =
+        compose(svc, &a.pool_id, &a.pool, &a.user, to.medium, &text, Source::VerifyUserAttribute, caller).await?;
     let code = codes::record(
         svc,
         &a.pool_id,
@@ -38,14 +45,7 @@ pub async fn get_user_attribute_verification_code(
         VERIFICATION_CODE_LIFETIME,
     )
     .await?;
-    let message = delivery::message(
-        svc,
-        &a.pool_id,
-        &a.user.record.username,
-        &to,
-        delivery::verification_text(&a.pool, to.medium, &text),
-        now,
-    );
+    let message = delivery::message(svc, &a.pool_id, &a.user.record.username, &to, content, now);
     if !svc.store.put_code(&code, Some(&message)).await? {
         return Err(user_not_found());
     }

@@ -10,6 +10,7 @@ use super::{purpose, VERIFICATION_CODE_LIFETIME};
 use crate::delivery::{self, Destination};
 use crate::ops::users::schema;
 use crate::ports::{CodeRecord, OutboxMessage};
+use crate::triggers::custom_message::{compose, Caller, Source};
 use crate::users::{attributes, User};
 use crate::{codes, Error, Services};
 
@@ -36,6 +37,7 @@ pub async fn apply(
     user: &mut User,
     given: &[AttributeType],
     now: i64,
+    caller: Caller<'_>,
 ) -> Result<UpdateEffects, Error> {
     attributes::check_given(schema(pool), given)?;
     for a in given {
@@ -98,6 +100,7 @@ pub async fn apply(
     for attribute in to_verify {
         let to = super::destination(user, attribute)?;
         let text = codes::new_code(svc.rng.as_ref());
+        let content = compose(svc, pool_id, pool, user, to.medium, &text, Source::UpdateUserAttribute, caller).await?;
         effects.codes.push(
             codes::record(
                 svc,
@@ -110,14 +113,7 @@ pub async fn apply(
             )
             .await?,
         );
-        effects.messages.push(delivery::message(
-            svc,
-            pool_id,
-            &user.record.username,
-            &to,
-            delivery::verification_text(pool, to.medium, &text),
-            now,
-        ));
+        effects.messages.push(delivery::message(svc, pool_id, &user.record.username, &to, content, now));
         effects.details.push(Destination::details(&to));
     }
     Ok(effects)

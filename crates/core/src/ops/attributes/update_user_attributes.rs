@@ -7,6 +7,7 @@ use crate::auth::access;
 use crate::ops::users::on_conflict;
 use crate::ops::UPDATE_ATTEMPTS;
 use crate::ports::store::UserWrite;
+use crate::triggers::custom_message::Caller;
 use crate::users::User;
 use crate::{Error, Services};
 
@@ -20,7 +21,11 @@ pub async fn update_user_attributes(
     for _ in 0..UPDATE_ATTEMPTS {
         let mut user = current.clone();
         let now = svc.clock.now_millis();
-        let effects = update::apply(svc, &a.pool_id, &a.pool, &mut user, &input.user_attributes, now).await?;
+        let caller = Caller {
+            client_id: a.claims.get("client_id").and_then(|c| c.as_str()),
+            client_metadata: input.client_metadata.as_ref(),
+        };
+        let effects = update::apply(svc, &a.pool_id, &a.pool, &mut user, &input.user_attributes, now, caller).await?;
         let record = user.next_record(now)?;
         let index = user.index(&a.pool);
         let write = UserWrite { codes: &effects.codes, messages: &effects.messages, ..UserWrite::new(&record, &index) };

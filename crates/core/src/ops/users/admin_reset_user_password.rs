@@ -5,6 +5,7 @@ use cognate_model::shapes::{AdminResetUserPasswordRequest, AdminResetUserPasswor
 use super::admin_target;
 use super::forgot_password::{destination, no_destination, reset_code};
 use crate::ports::store::UserWrite;
+use crate::triggers::custom_message::Caller;
 use crate::{Error, Services};
 
 /// Puts the user in RESET_REQUIRED, sends a reset code and revokes its tokens; the user sets a
@@ -16,7 +17,8 @@ pub async fn admin_reset_user_password(
     let (pool, mut user) = admin_target(svc, &input.user_pool_id, &input.username).await?;
     let to = destination(&pool, &user).ok_or_else(no_destination)?;
     let now = svc.clock.now_millis();
-    let (code, message) = reset_code(svc, &input.user_pool_id, &pool, &user, &to, now).await?;
+    let caller = Caller { client_id: None, client_metadata: input.client_metadata.as_ref() };
+    let (code, message) = reset_code(svc, &input.user_pool_id, &pool, &user, &to, now, caller).await?;
     user.status = UserStatusType::ResetRequired;
     let record = user.next_record(now)?;
     let index = user.index(&pool);

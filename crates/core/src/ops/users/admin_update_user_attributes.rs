@@ -6,6 +6,7 @@ use super::{admin_target, on_conflict};
 use crate::ops::attributes::update;
 use crate::ops::UPDATE_ATTEMPTS;
 use crate::ports::store::UserWrite;
+use crate::triggers::custom_message::Caller;
 use crate::{Error, Services};
 
 /// Sets attributes as UpdateUserAttributes does (a changed contact the pool verifies gets a
@@ -17,7 +18,9 @@ pub async fn admin_update_user_attributes(
     for _ in 0..UPDATE_ATTEMPTS {
         let (pool, mut user) = admin_target(svc, &input.user_pool_id, &input.username).await?;
         let now = svc.clock.now_millis();
-        let effects = update::apply(svc, &input.user_pool_id, &pool, &mut user, &input.user_attributes, now).await?;
+        let caller = Caller { client_id: None, client_metadata: input.client_metadata.as_ref() };
+        let effects =
+            update::apply(svc, &input.user_pool_id, &pool, &mut user, &input.user_attributes, now, caller).await?;
         let record = user.next_record(now)?;
         let index = user.index(&pool);
         let write = UserWrite { codes: &effects.codes, messages: &effects.messages, ..UserWrite::new(&record, &index) };

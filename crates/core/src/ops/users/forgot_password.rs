@@ -10,6 +10,7 @@ use crate::auth::secret_hash;
 use crate::delivery::{self, Destination};
 use crate::ports::CodeRecord;
 use crate::ports::OutboxMessage;
+use crate::triggers::custom_message::{compose, Caller, Source};
 use crate::users::{attributes, User};
 use crate::{codes, Error, Services};
 
@@ -68,17 +69,12 @@ pub async fn reset_code(
     user: &User,
     to: &Destination,
     now: i64,
+    caller: Caller<'_>,
 ) -> Result<(CodeRecord, OutboxMessage), Error> {
     let text = codes::new_code(svc.rng.as_ref());
+    let content = compose(svc, pool_id, pool, user, to.medium, &text, Source::ForgotPassword, caller).await?;
     let code = codes::record(svc, pool_id, &user.record.username_key, PURPOSE, &text, now, RESET_CODE_LIFETIME).await?;
-    let message = delivery::message(
-        svc,
-        pool_id,
-        &user.record.username,
-        to,
-        delivery::verification_text(pool, to.medium, &text),
-        now,
-    );
+    let message = delivery::message(svc, pool_id, &user.record.username, to, content, now);
     Ok((code, message))
 }
 
@@ -101,7 +97,8 @@ pub async fn forgot_password(svc: &Services, input: ForgotPasswordRequest) -> Re
     };
     let to = destination(&c.pool, &user).ok_or_else(no_destination)?;
     let now = svc.clock.now_millis();
-    let (code, message) = reset_code(svc, &c.pool_id, &c.pool, &user, &to, now).await?;
+    let caller = Caller { client_id: Some(c.client_id()), client_metadata: input.client_metadata.as_ref() };
+    let (code, message) = reset_code(svc, &c.pool_id, &c.pool, &user, &to, now, caller).await?;
     if !svc.store.put_code(&code, Some(&message)).await? {
         return Err(user_not_found());
     }

@@ -5,6 +5,7 @@ use cognate_model::shapes::{ResendConfirmationCodeRequest, ResendConfirmationCod
 use super::sign_up::SIGN_UP_CODE_LIFETIME;
 use super::{client, combination_not_found, find, user_not_found};
 use crate::auth::secret_hash;
+use crate::triggers::custom_message::{compose, Caller, Source};
 use crate::{codes, delivery, Error, Services};
 
 /// Sends a new sign-up code; the newest code replaces older ones.
@@ -25,14 +26,9 @@ pub async fn resend_confirmation_code(
     let text = codes::new_code(svc.rng.as_ref());
     let code =
         codes::record(svc, &c.pool_id, &user.record.username_key, "signup", &text, now, SIGN_UP_CODE_LIFETIME).await?;
-    let message = delivery::message(
-        svc,
-        &c.pool_id,
-        &user.record.username,
-        &to,
-        delivery::verification_text(&c.pool, to.medium, &text),
-        now,
-    );
+    let caller = Caller { client_id: Some(c.client_id()), client_metadata: input.client_metadata.as_ref() };
+    let content = compose(svc, &c.pool_id, &c.pool, &user, to.medium, &text, Source::ResendCode, caller).await?;
+    let message = delivery::message(svc, &c.pool_id, &user.record.username, &to, content, now);
     if !svc.store.put_code(&code, Some(&message)).await? {
         return Err(user_not_found());
     }

@@ -7,6 +7,7 @@ use super::{client, combination_not_found, new_attributes, new_password, new_use
 use crate::auth::secret_hash;
 use crate::ports::store::UserWrite;
 use crate::ports::UserRecord;
+use crate::triggers::custom_message::{compose, Caller, Source};
 use crate::users::{attributes, password_policy, username_key, User};
 use crate::{codes, delivery, ids, Error, Services};
 
@@ -66,14 +67,9 @@ pub async fn sign_up(svc: &Services, input: SignUpRequest) -> Result<SignUpRespo
         let text = codes::new_code(svc.rng.as_ref());
         code =
             codes::record(svc, &c.pool_id, &record.username_key, "signup", &text, now, SIGN_UP_CODE_LIFETIME).await?;
-        message = delivery::message(
-            svc,
-            &c.pool_id,
-            &name.username,
-            to,
-            delivery::verification_text(&c.pool, to.medium, &text),
-            now,
-        );
+        let caller = Caller { client_id: Some(c.client_id()), client_metadata: input.client_metadata.as_ref() };
+        let content = compose(svc, &c.pool_id, &c.pool, &user, to.medium, &text, Source::SignUp, caller).await?;
+        message = delivery::message(svc, &c.pool_id, &name.username, to, content, now);
         write.codes = std::slice::from_ref(&code);
         write.messages = std::slice::from_ref(&message);
     }
