@@ -99,8 +99,7 @@ pub async fn compose(
     pool_id: &str,
     pool: &UserPoolType,
     user: &User,
-    medium: DeliveryMediumType,
-    code: &str,
+    (medium, code): (DeliveryMediumType, &str),
     source: Source,
     caller: Caller<'_>,
 ) -> Result<(Option<String>, String), Error> {

@@ -34,7 +34,7 @@ pub async fn get_user_attribute_verification_code(
         client_metadata: input.client_metadata.as_ref(),
     };
     let content =
-        compose(svc, &a.pool_id, &a.pool, &a.user, to.medium, &text, Source::VerifyUserAttribute, caller).await?;
+        compose(svc, &a.pool_id, &a.pool, &a.user, (to.medium, &text), Source::VerifyUserAttribute, caller).await?;
     let code = codes::record(
         svc,
         &a.pool_id,

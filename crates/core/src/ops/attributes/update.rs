@@ -100,7 +100,8 @@ pub async fn apply(
     for attribute in to_verify {
         let to = super::destination(user, attribute)?;
         let text = codes::new_code(svc.rng.as_ref());
-        let content = compose(svc, pool_id, pool, user, to.medium, &text, Source::UpdateUserAttribute, caller).await?;
+        let content =
+            compose(svc, pool_id, pool, user, (to.medium, &text), Source::UpdateUserAttribute, caller).await?;
         effects.codes.push(
             codes::record(
                 svc,
