@@ -102,10 +102,33 @@ pub fn invitation_text(
     }
 }
 
+/// Fails with `CodeDeliveryFailureException` when delivery channels are required and none is
+/// configured for `medium`: nothing may be stored for a message that cannot go anywhere.
+pub fn require_channel(svc: &Services, medium: DeliveryMediumType) -> Result<(), crate::Error> {
+    let c = svc.config.channels;
+    let (has, what) = match medium {
+        DeliveryMediumType::Email => (c.email, "email"),
+        DeliveryMediumType::Sms => (c.sms, "SMS"),
+    };
+    if c.required && !has {
+        return Err(crate::Error::service(
+            cognate_model::ErrorCode::CodeDeliveryFailureException,
+            format!("Unable to deliver the message: no {what} delivery channel is configured."),
+        ));
+    }
+    Ok(())
+}
+
+/// The sender of emails from `pool`: its `EmailConfiguration.From`, if set.
+pub fn sender(pool: &UserPoolType) -> Option<String> {
+    pool.email_configuration.as_ref().and_then(|e| e.from.clone())
+}
+
 /// A pending outbox message.
 pub fn message(
     svc: &Services,
     pool_id: &str,
+    pool: &UserPoolType,
     username: &str,
     to: &Destination,
     (subject, body): (Option<String>, String),
@@ -117,6 +140,7 @@ pub fn message(
         username: username.to_string(),
         medium: to.medium.as_str().to_string(),
         destination: to.address.clone(),
+        sender: if to.medium == DeliveryMediumType::Email { sender(pool) } else { None },
         subject,
         body,
         created_at: now,

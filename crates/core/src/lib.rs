@@ -17,4 +17,4 @@ pub mod triggers;
 pub mod users;
 
 pub use error::Error;
-pub use service::{Cognito, Limit, Limits, ServiceConfig, Services};
+pub use service::{Channels, Cognito, Limit, Limits, ServiceConfig, Services};

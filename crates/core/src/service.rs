@@ -21,6 +21,20 @@ pub struct ServiceConfig {
     pub issuer_base: String,
     /// Per-user hourly limits.
     pub limits: Limits,
+    /// Which delivery channels exist.
+    pub channels: Channels,
+}
+
+/// The delivery channels configured, and whether a medium without one is an error (production)
+/// or goes to the console (development).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Channels {
+    /// Email can be delivered (SMTP).
+    pub email: bool,
+    /// SMS can be delivered (webhook).
+    pub sms: bool,
+    /// Refuse to send on a medium without a channel (`CodeDeliveryFailureException`).
+    pub required: bool,
 }
 
 /// A number of calls allowed per window.

@@ -69,6 +69,34 @@ pub struct ServeArgs {
     /// How long a trigger may take, in milliseconds [default: 5000].
     #[arg(long, env = "COGNATE_LAMBDA_TIMEOUT_MS", value_name = "MS")]
     pub lambda_timeout_ms: Option<u64>,
+    /// SMTP server for email [default: none; emails are printed on the console].
+    #[arg(long, env = "COGNATE_SMTP_HOST", value_name = "HOST")]
+    pub smtp_host: Option<String>,
+    /// SMTP port [default: 587, or 465 with tls, or 25 with none].
+    #[arg(long, env = "COGNATE_SMTP_PORT", value_name = "PORT")]
+    pub smtp_port: Option<u16>,
+    /// SMTP security: `starttls`, `tls` or `none` [default: starttls].
+    #[arg(long, env = "COGNATE_SMTP_SECURITY", value_name = "MODE")]
+    pub smtp_security: Option<String>,
+    /// SMTP user name.
+    #[arg(long, env = "COGNATE_SMTP_USERNAME", value_name = "NAME")]
+    pub smtp_username: Option<String>,
+    /// SMTP password (prefer the environment or the file to a flag).
+    #[arg(long, env = "COGNATE_SMTP_PASSWORD", value_name = "PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+    /// Sender of emails whose pool names none [default: no-reply@verificationemail.com].
+    #[arg(long, env = "COGNATE_SMTP_FROM", value_name = "ADDRESS")]
+    pub smtp_from: Option<String>,
+    /// URL that SMS messages are POSTed to [default: none; SMS are printed on the console].
+    #[arg(long, env = "COGNATE_SMS_WEBHOOK_URL", value_name = "URL")]
+    pub sms_webhook_url: Option<String>,
+    /// Secret the SMS webhook requests are signed with (HMAC-SHA256).
+    #[arg(long, env = "COGNATE_SMS_WEBHOOK_SECRET", value_name = "SECRET", hide_env_values = true)]
+    pub sms_webhook_secret: Option<String>,
+    /// Refuse to send a code on a medium that has no channel (`CodeDeliveryFailureException`)
+    /// instead of printing it on the console [default: false].
+    #[arg(long, env = "COGNATE_REQUIRE_DELIVERY_CHANNELS", value_name = "BOOL")]
+    pub require_delivery_channels: Option<bool>,
     /// Token issuer: `public-url` (`{public_url}/{poolId}`) or `aws`
     /// (`https://cognito-idp.{region}.amazonaws.com/{poolId}`) [default: public-url].
     #[arg(long, env = "COGNATE_TOKEN_ISSUER", value_name = "STYLE")]
@@ -105,6 +133,56 @@ pub struct FileConfig {
     pub tls_cert: Option<PathBuf>,
     /// PEM private key for HTTPS.
     pub tls_key: Option<PathBuf>,
+    /// SMTP server.
+    pub smtp_host: Option<String>,
+    /// SMTP port.
+    pub smtp_port: Option<u16>,
+    /// SMTP security: starttls, tls or none.
+    pub smtp_security: Option<String>,
+    /// SMTP user name.
+    pub smtp_username: Option<String>,
+    /// SMTP password.
+    pub smtp_password: Option<String>,
+    /// Default email sender.
+    pub smtp_from: Option<String>,
+    /// SMS webhook URL.
+    pub sms_webhook_url: Option<String>,
+    /// SMS webhook signing secret.
+    pub sms_webhook_secret: Option<String>,
+    /// Refuse codes on a medium without a channel.
+    pub require_delivery_channels: Option<bool>,
+}
+
+/// A secret that never prints.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Where email goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpSettings {
+    /// Server host.
+    pub host: String,
+    /// Server port.
+    pub port: u16,
+    /// `starttls`, `tls` or `none`.
+    pub security: String,
+    /// User name and password, when the server wants them.
+    pub credentials: Option<(String, Secret)>,
+}
+
+/// Where SMS go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmsWebhookSettings {
+    /// The URL messages are POSTed to.
+    pub url: String,
+    /// The HMAC secret.
+    pub secret: Secret,
 }
 
 /// The validated settings the server runs with.
@@ -136,6 +214,14 @@ pub struct Settings {
     pub lambda_endpoint: Option<String>,
     /// Trigger timeout in milliseconds.
     pub lambda_timeout_ms: u64,
+    /// Email over SMTP; the console when `None`.
+    pub smtp: Option<SmtpSettings>,
+    /// Sender of emails whose pool names none.
+    pub smtp_from: String,
+    /// SMS over a webhook; the console when `None`.
+    pub sms_webhook: Option<SmsWebhookSettings>,
+    /// Refuse codes on a medium without a channel.
+    pub require_delivery_channels: bool,
 }
 
 impl Default for Settings {
@@ -154,6 +240,10 @@ impl Default for Settings {
             tls_key: None,
             lambda_endpoint: None,
             lambda_timeout_ms: 5000,
+            smtp: None,
+            smtp_from: "no-reply@verificationemail.com".into(),
+            sms_webhook: None,
+            require_delivery_channels: false,
         }
     }
 }
@@ -197,6 +287,42 @@ impl Settings {
             tls_key: args.tls_key.or(file.tls_key),
             lambda_endpoint: args.lambda_endpoint.or(file.lambda_endpoint),
             lambda_timeout_ms: args.lambda_timeout_ms.or(file.lambda_timeout_ms).unwrap_or(d.lambda_timeout_ms),
+            smtp: match args.smtp_host.or(file.smtp_host) {
+                None => None,
+                Some(host) => {
+                    let security = args.smtp_security.or(file.smtp_security).unwrap_or_else(|| "starttls".into());
+                    let default_port = match security.as_str() {
+                        "tls" => 465,
+                        "none" => 25,
+                        _ => 587,
+                    };
+                    let credentials =
+                        match (args.smtp_username.or(file.smtp_username), args.smtp_password.or(file.smtp_password)) {
+                            (Some(u), Some(p)) => Some((u, Secret(p))),
+                            (None, None) => None,
+                            _ => bail!("smtp_username and smtp_password must be given together"),
+                        };
+                    Some(SmtpSettings {
+                        host,
+                        port: args.smtp_port.or(file.smtp_port).unwrap_or(default_port),
+                        security,
+                        credentials,
+                    })
+                }
+            },
+            smtp_from: args.smtp_from.or(file.smtp_from).unwrap_or(d.smtp_from),
+            sms_webhook: match (
+                args.sms_webhook_url.or(file.sms_webhook_url),
+                args.sms_webhook_secret.or(file.sms_webhook_secret),
+            ) {
+                (Some(url), Some(secret)) => Some(SmsWebhookSettings { url, secret: Secret(secret) }),
+                (None, None) => None,
+                _ => bail!("sms_webhook_url and sms_webhook_secret must be given together"),
+            },
+            require_delivery_channels: args
+                .require_delivery_channels
+                .or(file.require_delivery_channels)
+                .unwrap_or(false),
         };
         if settings.tls_cert.is_some() != settings.tls_key.is_some() {
             bail!("tls_cert and tls_key must be given together");
@@ -225,6 +351,16 @@ impl Settings {
             let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"));
             if rest.is_none_or(|r| r.is_empty() || r.contains(char::is_whitespace)) {
                 bail!("invalid public URL {url:?}: expected http://HOST[:PORT] or https://HOST[:PORT]");
+            }
+        }
+        if let Some(smtp) = &self.smtp {
+            if !matches!(smtp.security.as_str(), "starttls" | "tls" | "none") {
+                bail!("invalid SMTP security {:?}: expected starttls, tls or none", smtp.security);
+            }
+        }
+        if let Some(w) = &self.sms_webhook {
+            if !(w.url.starts_with("http://") || w.url.starts_with("https://")) {
+                bail!("invalid SMS webhook URL {:?}", w.url);
             }
         }
         if let Some(url) = &self.lambda_endpoint {

@@ -85,6 +85,11 @@ impl Server {
                 account_id: settings.account_id.clone(),
                 issuer_base: settings.issuer_base(addr),
                 limits: Default::default(),
+                channels: cognate_core::Channels {
+                    email: settings.smtp.is_some(),
+                    sms: settings.sms_webhook.is_some(),
+                    required: settings.require_delivery_channels,
+                },
             }),
             code_key: Default::default(),
             keys: Default::default(),
@@ -104,7 +109,10 @@ impl Server {
             public_url: public_url.clone(),
         });
         let app = router(state, dev_api_enabled(&settings));
-        let sender = overrides.sender.unwrap_or_else(|| Arc::new(adapters::console::ConsoleSender));
+        let sender = match overrides.sender {
+            Some(s) => s,
+            None => Arc::new(channels(&settings)?),
+        };
         let (stop_worker, worker_stop) = watch::channel(false);
         let worker = tokio::spawn(adapters::outbox_worker::run(store.clone(), clock, sender, worker_stop));
         let tls_handle = axum_server::Handle::new();
@@ -175,6 +183,25 @@ impl Server {
         tracing::info!("shutting down");
         self.stop().await
     }
+}
+
+/// The delivery channels the settings configure.
+fn channels(settings: &Settings) -> anyhow::Result<adapters::router::ChannelRouter> {
+    let email: Option<Arc<dyn MessageSender>> = match &settings.smtp {
+        Some(s) => Some(Arc::new(adapters::smtp::Smtp::new(
+            &s.host,
+            s.port,
+            s.security.parse().map_err(anyhow::Error::msg)?,
+            s.credentials.as_ref().map(|(u, p)| (u.clone(), p.0.clone())),
+            &settings.smtp_from,
+        )?)),
+        None => None,
+    };
+    let sms: Option<Arc<dyn MessageSender>> = match &settings.sms_webhook {
+        Some(w) => Some(Arc::new(adapters::sms_webhook::SmsWebhook::new(&w.url, &w.secret.0)?)),
+        None => None,
+    };
+    Ok(adapters::router::ChannelRouter { email, sms, console: adapters::console::ConsoleSender })
 }
 
 /// The HTTP router with its layers; `dev_api` mounts the messages API.

@@ -23,6 +23,7 @@ import subprocess
 import threading
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 import boto3
@@ -59,9 +60,12 @@ def cognate_bin() -> Path:
 class CognateServer:
     """A running cognate process plus helpers to talk to it."""
 
-    def __init__(self, data_dir: Path, log_dir: Path):
+    def __init__(self, data_dir: Path, log_dir: Path, extra_args: Sequence[str] = ()):
         self.data_dir = Path(data_dir)
         self.log_dir = Path(log_dir)
+        # Further ``serve`` arguments (e.g. ``--smtp-host``), appended after the fixed ones; read at
+        # every start, so a test may change them before ``restart``.
+        self.extra_args: list[str] = [str(a) for a in extra_args]
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.url: str | None = None
@@ -81,7 +85,15 @@ class CognateServer:
         stderr = open(self._stderr_path, "wb")
         try:
             self.proc = subprocess.Popen(
-                [str(binary), "serve", "--listen", "127.0.0.1:0", "--data-dir", str(self.data_dir)],
+                [
+                    str(binary),
+                    "serve",
+                    "--listen",
+                    "127.0.0.1:0",
+                    "--data-dir",
+                    str(self.data_dir),
+                    *self.extra_args,
+                ],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=stderr,

@@ -103,6 +103,7 @@ pub async fn compose(
     source: Source,
     caller: Caller<'_>,
 ) -> Result<(Option<String>, String), Error> {
+    delivery::require_channel(svc, medium)?;
     let template = delivery::verification_text(pool, medium, "{####}");
     let Some(arn) = pool.lambda_config.as_ref().and_then(|l| l.custom_message.as_deref()) else {
         return Ok(fill(template, code));

@@ -4,3 +4,6 @@ pub mod console;
 pub mod lambda;
 pub mod outbox_worker;
 pub mod rng;
+pub mod router;
+pub mod sms_webhook;
+pub mod smtp;

@@ -7,6 +7,7 @@
 mod attributes;
 mod binary;
 mod clients;
+mod delivery;
 mod groups;
 mod harness;
 mod internal;

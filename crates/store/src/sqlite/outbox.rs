@@ -8,8 +8,8 @@ use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
 use super::{backend, SqliteStore};
 
-const COLUMNS: &str = "id, pool_id, username, medium, destination, subject, body, created_at, status, attempts, \
-                       next_attempt_at, last_error";
+const COLUMNS: &str = "id, pool_id, username, medium, destination, sender, subject, body, created_at, status, \
+                       attempts, next_attempt_at, last_error";
 
 fn message_row(r: &SqliteRow) -> OutboxMessage {
     OutboxMessage {
@@ -18,6 +18,7 @@ fn message_row(r: &SqliteRow) -> OutboxMessage {
         username: r.get("username"),
         medium: r.get("medium"),
         destination: r.get("destination"),
+        sender: r.get("sender"),
         subject: r.get("subject"),
         body: r.get("body"),
         created_at: r.get("created_at"),
@@ -32,13 +33,14 @@ fn message_row(r: &SqliteRow) -> OutboxMessage {
 pub(crate) async fn insert(tx: &mut Transaction<'static, Sqlite>, m: &OutboxMessage) -> StoreResult<()> {
     sqlx::query(&format!(
         "INSERT INTO outbox (seq, {COLUMNS}) VALUES ((SELECT IFNULL(MAX(seq), 0) + 1 FROM outbox), \
-         ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+         ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     ))
     .bind(&m.id)
     .bind(&m.pool_id)
     .bind(&m.username)
     .bind(&m.medium)
     .bind(&m.destination)
+    .bind(&m.sender)
     .bind(&m.subject)
     .bind(&m.body)
     .bind(m.created_at)

@@ -45,7 +45,7 @@ pub async fn get_user_attribute_verification_code(
         VERIFICATION_CODE_LIFETIME,
     )
     .await?;
-    let message = delivery::message(svc, &a.pool_id, &a.user.record.username, &to, content, now);
+    let message = delivery::message(svc, &a.pool_id, &a.pool, &a.user.record.username, &to, content, now);
     if !svc.store.put_code(&code, Some(&message)).await? {
         return Err(user_not_found());
     }

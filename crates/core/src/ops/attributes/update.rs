@@ -114,7 +114,7 @@ pub async fn apply(
             )
             .await?,
         );
-        effects.messages.push(delivery::message(svc, pool_id, &user.record.username, &to, content, now));
+        effects.messages.push(delivery::message(svc, pool_id, pool, &user.record.username, &to, content, now));
         effects.details.push(Destination::details(&to));
     }
     Ok(effects)

@@ -93,7 +93,7 @@ fn invitations(
             let to = Destination { medium, address: address.to_string(), attribute };
             let shown = input.username.as_str();
             let text = delivery::invitation_text(pool, medium, shown, temporary);
-            out.push(delivery::message(svc, &user.record.pool_id, &user.record.username, &to, text, now));
+            out.push(delivery::message(svc, &user.record.pool_id, pool, &user.record.username, &to, text, now));
         }
     }
     out

@@ -74,7 +74,7 @@ pub async fn reset_code(
     let text = codes::new_code(svc.rng.as_ref());
     let content = compose(svc, pool_id, pool, user, (to.medium, &text), Source::ForgotPassword, caller).await?;
     let code = codes::record(svc, pool_id, &user.record.username_key, PURPOSE, &text, now, RESET_CODE_LIFETIME).await?;
-    let message = delivery::message(svc, pool_id, &user.record.username, to, content, now);
+    let message = delivery::message(svc, pool_id, pool, &user.record.username, to, content, now);
     Ok((code, message))
 }
 

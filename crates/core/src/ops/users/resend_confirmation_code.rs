@@ -28,7 +28,7 @@ pub async fn resend_confirmation_code(
         codes::record(svc, &c.pool_id, &user.record.username_key, "signup", &text, now, SIGN_UP_CODE_LIFETIME).await?;
     let caller = Caller { client_id: Some(c.client_id()), client_metadata: input.client_metadata.as_ref() };
     let content = compose(svc, &c.pool_id, &c.pool, &user, (to.medium, &text), Source::ResendCode, caller).await?;
-    let message = delivery::message(svc, &c.pool_id, &user.record.username, &to, content, now);
+    let message = delivery::message(svc, &c.pool_id, &c.pool, &user.record.username, &to, content, now);
     if !svc.store.put_code(&code, Some(&message)).await? {
         return Err(user_not_found());
     }

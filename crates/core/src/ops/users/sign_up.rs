@@ -69,7 +69,7 @@ pub async fn sign_up(svc: &Services, input: SignUpRequest) -> Result<SignUpRespo
             codes::record(svc, &c.pool_id, &record.username_key, "signup", &text, now, SIGN_UP_CODE_LIFETIME).await?;
         let caller = Caller { client_id: Some(c.client_id()), client_metadata: input.client_metadata.as_ref() };
         let content = compose(svc, &c.pool_id, &c.pool, &user, (to.medium, &text), Source::SignUp, caller).await?;
-        message = delivery::message(svc, &c.pool_id, &name.username, to, content, now);
+        message = delivery::message(svc, &c.pool_id, &c.pool, &name.username, to, content, now);
         write.codes = std::slice::from_ref(&code);
         write.messages = std::slice::from_ref(&message);
     }

@@ -18,6 +18,8 @@ pub struct OutboxMessage {
     pub medium: String,
     /// Email address or phone number.
     pub destination: String,
+    /// Email sender (`From`), when the pool names one.
+    pub sender: Option<String>,
     /// Email subject.
     pub subject: Option<String>,
     /// The text.
