@@ -97,6 +97,10 @@ pub struct ServeArgs {
     /// instead of printing it on the console [default: false].
     #[arg(long, env = "COGNATE_REQUIRE_DELIVERY_CHANNELS", value_name = "BOOL")]
     pub require_delivery_channels: Option<bool>,
+    /// Request-rate quotas: `off` or `aws` (the service's default rates per category; a custom
+    /// table can be given in the config file) [default: off].
+    #[arg(long, env = "COGNATE_QUOTAS", value_name = "off|aws")]
+    pub quotas: Option<String>,
     /// Token issuer: `public-url` (`{public_url}/{poolId}`) or `aws`
     /// (`https://cognito-idp.{region}.amazonaws.com/{poolId}`) [default: public-url].
     #[arg(long, env = "COGNATE_TOKEN_ISSUER", value_name = "STYLE")]
@@ -151,6 +155,30 @@ pub struct FileConfig {
     pub sms_webhook_secret: Option<String>,
     /// Refuse codes on a medium without a channel.
     pub require_delivery_channels: Option<bool>,
+    /// Request-rate quotas: "off", "aws", or a table of category = requests per second.
+    pub quotas: Option<QuotaFile>,
+}
+
+/// `quotas` in the file: a word or a table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum QuotaFile {
+    /// `"off"` or `"aws"`.
+    Word(String),
+    /// Category name → requests per second.
+    Table(std::collections::HashMap<String, u32>),
+}
+
+/// The quotas in force.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum QuotaSetting {
+    /// No rate limits.
+    #[default]
+    Off,
+    /// The service's default rates.
+    Aws,
+    /// Custom rates per category (others unlimited).
+    Custom(std::collections::HashMap<String, u32>),
 }
 
 /// A secret that never prints.
@@ -222,6 +250,8 @@ pub struct Settings {
     pub sms_webhook: Option<SmsWebhookSettings>,
     /// Refuse codes on a medium without a channel.
     pub require_delivery_channels: bool,
+    /// Request-rate quotas.
+    pub quotas: QuotaSetting,
 }
 
 impl Default for Settings {
@@ -244,6 +274,7 @@ impl Default for Settings {
             smtp_from: "no-reply@verificationemail.com".into(),
             sms_webhook: None,
             require_delivery_channels: false,
+            quotas: QuotaSetting::Off,
         }
     }
 }
@@ -323,6 +354,19 @@ impl Settings {
                 .require_delivery_channels
                 .or(file.require_delivery_channels)
                 .unwrap_or(false),
+            quotas: match args.quotas.map(QuotaFile::Word).or(file.quotas) {
+                None => QuotaSetting::Off,
+                Some(QuotaFile::Word(w)) if w == "off" => QuotaSetting::Off,
+                Some(QuotaFile::Word(w)) if w == "aws" => QuotaSetting::Aws,
+                Some(QuotaFile::Word(w)) => bail!("invalid quotas {w:?}: expected off, aws or a table of rates"),
+                Some(QuotaFile::Table(t)) => {
+                    let known: Vec<&str> = crate::protocol::quotas::categories().into_iter().map(|(n, _)| n).collect();
+                    if let Some(bad) = t.keys().find(|k| !known.contains(&k.as_str())) {
+                        bail!("unknown quota category {bad:?}: expected one of {}", known.join(", "));
+                    }
+                    QuotaSetting::Custom(t)
+                }
+            },
         };
         if settings.tls_cert.is_some() != settings.tls_key.is_some() {
             bail!("tls_cert and tls_key must be given together");
@@ -413,6 +457,19 @@ mod tests {
         assert_eq!(s.listen.port(), 8000);
         assert_eq!(s.region, "eu-west-1");
         assert_eq!(s.account_id, "000000000000");
+    }
+
+    #[test]
+    fn quotas_are_off_aws_or_a_table_of_known_categories() {
+        let (_d, path) = file("quotas = { UserRead = 5 }\n");
+        let s = Settings::resolve(ServeArgs { config: Some(path), ..Default::default() }).unwrap();
+        assert_eq!(s.quotas, QuotaSetting::Custom([("UserRead".to_string(), 5)].into_iter().collect()));
+        let s = Settings::resolve(ServeArgs { quotas: Some("aws".into()), ..Default::default() }).unwrap();
+        assert_eq!(s.quotas, QuotaSetting::Aws);
+        assert_eq!(Settings::resolve(ServeArgs::default()).unwrap().quotas, QuotaSetting::Off);
+        let (_d, path) = file("quotas = { UserReed = 5 }\n");
+        let err = Settings::resolve(ServeArgs { config: Some(path), ..Default::default() }).unwrap_err();
+        assert!(format!("{err:#}").contains("unknown quota category"), "{err:#}");
     }
 
     #[test]

@@ -37,6 +37,8 @@ pub struct AppState {
     pub region: String,
     /// Where this server is reached (JWKS links point here even with the AWS issuer form).
     pub public_url: String,
+    /// Request-rate quotas.
+    pub quotas: protocol::quotas::Quotas,
 }
 
 /// Ports a caller may replace (tests inject a manual clock).
@@ -107,6 +109,11 @@ impl Server {
             sigv4: protocol::sigv4::SigV4Mode::default(),
             region: settings.region.clone(),
             public_url: public_url.clone(),
+            quotas: match &settings.quotas {
+                config::QuotaSetting::Off => protocol::quotas::Quotas::default(),
+                config::QuotaSetting::Aws => protocol::quotas::Quotas::aws(),
+                config::QuotaSetting::Custom(rates) => protocol::quotas::Quotas::new(rates),
+            },
         });
         let app = router(state, dev_api_enabled(&settings));
         let sender = match overrides.sender {

@@ -3,6 +3,7 @@
 //! business rules: those live in core.
 
 pub mod errors;
+pub mod quotas;
 pub mod sigv4;
 
 use std::net::SocketAddr;
@@ -96,6 +97,7 @@ async fn call(
     body: Body,
 ) -> Result<Vec<u8>, cognate_core::Error> {
     sigv4::authorize(state.sigv4, op, headers)?;
+    state.quotas.check(op)?;
     // Say "not implemented" before judging the input of an operation we would not run anyway.
     if !Cognito::IMPLEMENTED.contains(&op) {
         return Err(ServiceError::not_implemented(op).into());

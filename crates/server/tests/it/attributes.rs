@@ -372,3 +372,22 @@ async fn a_long_token_is_never_echoed_in_validation_errors() {
     assert!(!m.contains("secret token"), "{m}");
     assert!(m.starts_with("3 validation errors detected: "), "{m}");
 }
+
+#[tokio::test]
+async fn configured_rates_answer_too_many_requests() {
+    let s = crate::harness::spawn_with(|settings| {
+        settings.quotas =
+            cognate_server::config::QuotaSetting::Custom([("UserResourceRead".to_string(), 1)].into_iter().collect());
+    })
+    .await;
+    let (_, token) = signed_in(&s, |b| b, &[("email", "j@example.com")]).await;
+    get_code(&s, &token, "email").await.unwrap();
+    assert_eq!(
+        get_code(&s, &token, "email").await.unwrap_err(),
+        ("TooManyRequestsException".into(), "Rate exceeded".into())
+    );
+    // Other categories are not limited.
+    for _ in 0..3 {
+        s.client.get_user().access_token(&token).send().await.unwrap();
+    }
+}
