@@ -97,6 +97,15 @@ pub struct ServeArgs {
     /// instead of printing it on the console [default: false].
     #[arg(long, env = "COGNATE_REQUIRE_DELIVERY_CHANNELS", value_name = "BOOL")]
     pub require_delivery_channels: Option<bool>,
+    /// GetUserAttributeVerificationCode calls allowed per user per window [default: 5].
+    #[arg(long, env = "COGNATE_ATTRIBUTE_CODE_LIMIT", value_name = "N")]
+    pub attribute_code_limit: Option<u32>,
+    /// VerifyUserAttribute calls allowed per user per window [default: 15].
+    #[arg(long, env = "COGNATE_ATTRIBUTE_VERIFY_LIMIT", value_name = "N")]
+    pub attribute_verify_limit: Option<u32>,
+    /// The window of those limits, in seconds [default: 3600].
+    #[arg(long, env = "COGNATE_ATTRIBUTE_LIMIT_WINDOW_SECS", value_name = "SECS")]
+    pub attribute_limit_window_secs: Option<u64>,
     /// Request-rate quotas: `off` or `aws` (the service's default rates per category; a custom
     /// table can be given in the config file) [default: off].
     #[arg(long, env = "COGNATE_QUOTAS", value_name = "off|aws")]
@@ -157,6 +166,12 @@ pub struct FileConfig {
     pub require_delivery_channels: Option<bool>,
     /// Request-rate quotas: "off", "aws", or a table of category = requests per second.
     pub quotas: Option<QuotaFile>,
+    /// GetUserAttributeVerificationCode calls per user per window.
+    pub attribute_code_limit: Option<u32>,
+    /// VerifyUserAttribute calls per user per window.
+    pub attribute_verify_limit: Option<u32>,
+    /// The window of those limits, in seconds.
+    pub attribute_limit_window_secs: Option<u64>,
 }
 
 /// `quotas` in the file: a word or a table.
@@ -252,6 +267,8 @@ pub struct Settings {
     pub require_delivery_channels: bool,
     /// Request-rate quotas.
     pub quotas: QuotaSetting,
+    /// Per-user limits of attribute verification.
+    pub limits: cognate_core::Limits,
 }
 
 impl Default for Settings {
@@ -275,6 +292,7 @@ impl Default for Settings {
             sms_webhook: None,
             require_delivery_channels: false,
             quotas: QuotaSetting::Off,
+            limits: cognate_core::Limits::default(),
         }
     }
 }
@@ -354,6 +372,20 @@ impl Settings {
                 .require_delivery_channels
                 .or(file.require_delivery_channels)
                 .unwrap_or(false),
+            limits: {
+                let window = args.attribute_limit_window_secs.or(file.attribute_limit_window_secs).unwrap_or(3600);
+                let window_millis = i64::try_from(window.saturating_mul(1000)).unwrap_or(i64::MAX);
+                cognate_core::Limits {
+                    get_code: cognate_core::Limit {
+                        max: args.attribute_code_limit.or(file.attribute_code_limit).unwrap_or(d.limits.get_code.max),
+                        window_millis,
+                    },
+                    verify: cognate_core::Limit {
+                        max: args.attribute_verify_limit.or(file.attribute_verify_limit).unwrap_or(d.limits.verify.max),
+                        window_millis,
+                    },
+                }
+            },
             quotas: match args.quotas.map(QuotaFile::Word).or(file.quotas) {
                 None => QuotaSetting::Off,
                 Some(QuotaFile::Word(w)) if w == "off" => QuotaSetting::Off,

@@ -86,7 +86,7 @@ impl Server {
                 region: settings.region.clone(),
                 account_id: settings.account_id.clone(),
                 issuer_base: settings.issuer_base(addr),
-                limits: Default::default(),
+                limits: settings.limits,
                 channels: cognate_core::Channels {
                     email: settings.smtp.is_some(),
                     sms: settings.sms_webhook.is_some(),

@@ -391,3 +391,17 @@ async fn configured_rates_answer_too_many_requests() {
         s.client.get_user().access_token(&token).send().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn the_hourly_limit_is_configurable() {
+    let s = crate::harness::spawn_with(|settings| {
+        settings.limits.get_code = cognate_core::Limit { max: 2, window_millis: 60_000 };
+    })
+    .await;
+    let (_, token) = signed_in(&s, |b| b, &[("email", "j@example.com")]).await;
+    get_code(&s, &token, "email").await.unwrap();
+    get_code(&s, &token, "email").await.unwrap();
+    assert_eq!(get_code(&s, &token, "email").await.unwrap_err().0, "LimitExceededException");
+    s.clock.advance(60_000);
+    get_code(&s, &token, "email").await.unwrap();
+}

@@ -34,7 +34,15 @@ pub async fn verify_user_attribute(
     let record = user.next_record(now)?;
     let index = user.index(&a.pool);
     let write = UserWrite { consume_code: Some(&code), ..UserWrite::new(&record, &index) };
-    if !on_conflict(svc.store.save_user(write).await, &a.pool)? {
+    // A value verified here that another user holds as a verified alias: AliasExistsException,
+    // whether the pool signs in with it as an alias or as the username.
+    let saved = on_conflict(svc.store.save_user(write).await, &a.pool).map_err(|e| match e {
+        Error::Service(s) if s.code == cognate_model::ErrorCode::UsernameExistsException => {
+            Error::service(cognate_model::ErrorCode::AliasExistsException, s.message)
+        }
+        other => other,
+    })?;
+    if !saved {
         // The code was used (or the user changed) by a concurrent request.
         return Err(codes::expired());
     }
