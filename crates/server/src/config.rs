@@ -66,6 +66,15 @@ pub struct ServeArgs {
     /// `sam local start-lambda` [default: none; pools with triggers then fail to invoke them].
     #[arg(long, env = "COGNATE_LAMBDA_ENDPOINT", value_name = "URL")]
     pub lambda_endpoint: Option<String>,
+    /// Access key id to sign Lambda invocations with (SigV4), for AWS Lambda itself.
+    #[arg(long, env = "COGNATE_LAMBDA_ACCESS_KEY_ID", value_name = "KEY")]
+    pub lambda_access_key_id: Option<String>,
+    /// Secret access key for signing Lambda invocations.
+    #[arg(long, env = "COGNATE_LAMBDA_SECRET_ACCESS_KEY", value_name = "SECRET", hide_env_values = true)]
+    pub lambda_secret_access_key: Option<String>,
+    /// Region of the Lambda functions [default: the server's region].
+    #[arg(long, env = "COGNATE_LAMBDA_REGION", value_name = "REGION")]
+    pub lambda_region: Option<String>,
     /// How long a trigger may take, in milliseconds [default: 5000].
     #[arg(long, env = "COGNATE_LAMBDA_TIMEOUT_MS", value_name = "MS")]
     pub lambda_timeout_ms: Option<u64>,
@@ -142,6 +151,12 @@ pub struct FileConfig {
     pub lambda_endpoint: Option<String>,
     /// Trigger timeout in milliseconds.
     pub lambda_timeout_ms: Option<u64>,
+    /// Access key id to sign Lambda invocations with.
+    pub lambda_access_key_id: Option<String>,
+    /// Secret access key for signing Lambda invocations.
+    pub lambda_secret_access_key: Option<String>,
+    /// Region of the Lambda functions.
+    pub lambda_region: Option<String>,
     /// PEM certificate for HTTPS.
     pub tls_cert: Option<PathBuf>,
     /// PEM private key for HTTPS.
@@ -257,6 +272,8 @@ pub struct Settings {
     pub lambda_endpoint: Option<String>,
     /// Trigger timeout in milliseconds.
     pub lambda_timeout_ms: u64,
+    /// Credentials and region (the server's when `None`) to sign Lambda invocations with.
+    pub lambda_signing: Option<(String, Secret, Option<String>)>,
     /// Email over SMTP; the console when `None`.
     pub smtp: Option<SmtpSettings>,
     /// Sender of emails whose pool names none.
@@ -287,6 +304,7 @@ impl Default for Settings {
             tls_key: None,
             lambda_endpoint: None,
             lambda_timeout_ms: 5000,
+            lambda_signing: None,
             smtp: None,
             smtp_from: "no-reply@verificationemail.com".into(),
             sms_webhook: None,
@@ -336,6 +354,14 @@ impl Settings {
             tls_key: args.tls_key.or(file.tls_key),
             lambda_endpoint: args.lambda_endpoint.or(file.lambda_endpoint),
             lambda_timeout_ms: args.lambda_timeout_ms.or(file.lambda_timeout_ms).unwrap_or(d.lambda_timeout_ms),
+            lambda_signing: match (
+                args.lambda_access_key_id.or(file.lambda_access_key_id),
+                args.lambda_secret_access_key.or(file.lambda_secret_access_key),
+            ) {
+                (Some(k), Some(s)) => Some((k, Secret(s), args.lambda_region.or(file.lambda_region))),
+                (None, None) => None,
+                _ => bail!("lambda_access_key_id and lambda_secret_access_key must be given together"),
+            },
             smtp: match args.smtp_host.or(file.smtp_host) {
                 None => None,
                 Some(host) => {

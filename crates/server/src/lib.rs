@@ -99,6 +99,11 @@ impl Server {
                 Some(url) => Arc::new(adapters::lambda::LambdaHttp::new(
                     url,
                     std::time::Duration::from_millis(settings.lambda_timeout_ms),
+                    settings.lambda_signing.as_ref().map(|(k, s, r)| adapters::lambda::Signing {
+                        access_key_id: k.clone(),
+                        secret_access_key: s.0.clone(),
+                        region: r.clone().unwrap_or_else(|| settings.region.clone()),
+                    }),
                 )?),
                 None => Arc::new(cognate_core::ports::triggers::NoTriggers),
             },
