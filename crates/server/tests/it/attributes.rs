@@ -3,9 +3,7 @@
 
 use aws_sdk_cognitoidentityprovider::types::*;
 
-use crate::harness::{error_of, spawn, TestServer};
-
-const PASSWORD: &str = "Corr3ct-horse!";
+use crate::harness::{error_of, spawn, TestServer, PASSWORD};
 
 fn attr(name: &str, value: &str) -> AttributeType {
     AttributeType::builder().name(name).value(value).build().unwrap()
@@ -20,32 +18,9 @@ async fn signed_in(
     attributes: &[(&str, &str)],
 ) -> (String, String) {
     let (pool, client) = s.pool_and_client(configure).await;
-    let mut create =
-        s.client.admin_create_user().user_pool_id(&pool).username("jane").message_action(MessageActionType::Suppress);
-    for (n, v) in attributes {
-        create = create.user_attributes(attr(n, v));
-    }
-    create.send().await.unwrap();
-    s.client
-        .admin_set_user_password()
-        .user_pool_id(&pool)
-        .username("jane")
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
-    let t = s
-        .client
-        .initiate_auth()
-        .client_id(&client)
-        .auth_flow(AuthFlowType::UserPasswordAuth)
-        .auth_parameters("USERNAME", "jane")
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
-        .await
-        .unwrap();
-    (pool, t.authentication_result().unwrap().access_token().unwrap().to_string())
+    s.confirmed_user(&pool, "jane", attributes).await;
+    let t = s.password_sign_in(&client, "jane", PASSWORD).await.unwrap();
+    (pool, t.access_token().unwrap().to_string())
 }
 
 async fn get_code(s: &TestServer, token: &str, name: &str) -> Result<CodeDeliveryDetailsType, (String, String)> {

@@ -4,15 +4,13 @@
 use std::sync::{Arc, Mutex};
 
 use aws_lc_rs::hmac;
-use aws_sdk_cognitoidentityprovider::types::*;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
 
-use crate::harness::{error_of, spawn_with, TestServer};
+use crate::harness::{error_of, spawn_with, TestServer, PASSWORD};
 
-const PASSWORD: &str = "Corr3ct-horse!";
 const SECRET: &str = "webhook-secret";
 
 type Received = Arc<Mutex<Vec<(HeaderMap, String)>>>;
@@ -24,32 +22,8 @@ async fn receive(State(seen): State<Received>, headers: HeaderMap, body: String)
 
 async fn signed_in(s: &TestServer, attrs: &[(&str, &str)]) -> String {
     let (pool, client) = s.pool_and_client(|b| b).await;
-    let mut c =
-        s.client.admin_create_user().user_pool_id(&pool).username("jane").message_action(MessageActionType::Suppress);
-    for (n, v) in attrs {
-        c = c.user_attributes(AttributeType::builder().name(*n).value(*v).build().unwrap());
-    }
-    c.send().await.unwrap();
-    s.client
-        .admin_set_user_password()
-        .user_pool_id(&pool)
-        .username("jane")
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
-    let t = s
-        .client
-        .initiate_auth()
-        .client_id(&client)
-        .auth_flow(AuthFlowType::UserPasswordAuth)
-        .auth_parameters("USERNAME", "jane")
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
-        .await
-        .unwrap();
-    t.authentication_result().unwrap().access_token().unwrap().to_string()
+    s.confirmed_user(&pool, "jane", attrs).await;
+    s.password_sign_in(&client, "jane", PASSWORD).await.unwrap().access_token().unwrap().to_string()
 }
 
 #[tokio::test]

@@ -21,6 +21,9 @@ pub struct TestServer {
     configure: Arc<dyn Fn(&mut Settings) + Send + Sync>,
 }
 
+/// The password test users are given.
+pub const PASSWORD: &str = "Corr3ct-horse!";
+
 /// 2026-11-26T00:00:00Z, where the manual clock starts.
 pub const START_MILLIS: i64 = 1_795_651_200_000;
 
@@ -177,6 +180,53 @@ impl TestServer {
             .await
             .expect("client");
         (pool_id, client.user_pool_client().and_then(|c| c.client_id()).expect("client id").to_string())
+    }
+}
+
+impl TestServer {
+    /// Creates a confirmed user with the given attributes and the password [`PASSWORD`], without
+    /// sending an invitation.
+    pub async fn confirmed_user(&self, pool: &str, username: &str, attributes: &[(&str, &str)]) {
+        use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
+        let mut create = self
+            .client
+            .admin_create_user()
+            .user_pool_id(pool)
+            .username(username)
+            .message_action(MessageActionType::Suppress);
+        for (name, value) in attributes {
+            create =
+                create.user_attributes(AttributeType::builder().name(*name).value(*value).build().expect("attribute"));
+        }
+        create.send().await.expect("create user");
+        self.client
+            .admin_set_user_password()
+            .user_pool_id(pool)
+            .username(username)
+            .password(PASSWORD)
+            .permanent(true)
+            .send()
+            .await
+            .expect("set password");
+    }
+
+    /// Signs in with USER_PASSWORD_AUTH; the tokens, or the error's code and message.
+    pub async fn password_sign_in(
+        &self,
+        client: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<aws_sdk_cognitoidentityprovider::types::AuthenticationResultType, (String, String)> {
+        self.client
+            .initiate_auth()
+            .client_id(client)
+            .auth_flow(aws_sdk_cognitoidentityprovider::types::AuthFlowType::UserPasswordAuth)
+            .auth_parameters("USERNAME", username)
+            .auth_parameters("PASSWORD", password)
+            .send()
+            .await
+            .map(|o| o.authentication_result.expect("tokens"))
+            .map_err(error_of)
     }
 }
 

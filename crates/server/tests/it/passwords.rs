@@ -3,48 +3,19 @@
 
 use aws_sdk_cognitoidentityprovider::types::*;
 
-use crate::harness::{error_of, spawn, TestServer};
+use crate::harness::{error_of, spawn, TestServer, PASSWORD};
 
-const PASSWORD: &str = "Corr3ct-horse!";
 const NEW_PASSWORD: &str = "N3w-password!";
 
 async fn user(s: &TestServer, verified_email: bool) -> (String, String) {
     let (pool, client) = s.pool_and_client(|b| b).await;
-    s.client
-        .admin_create_user()
-        .user_pool_id(&pool)
-        .username("jane")
-        .message_action(MessageActionType::Suppress)
-        .user_attributes(AttributeType::builder().name("email").value("jane@example.com").build().unwrap())
-        .user_attributes(
-            AttributeType::builder().name("email_verified").value(verified_email.to_string()).build().unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
-    s.client
-        .admin_set_user_password()
-        .user_pool_id(&pool)
-        .username("jane")
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    let verified = verified_email.to_string();
+    s.confirmed_user(&pool, "jane", &[("email", "jane@example.com"), ("email_verified", &verified)]).await;
     (pool, client)
 }
 
 async fn sign_in(s: &TestServer, client: &str, password: &str) -> Result<AuthenticationResultType, (String, String)> {
-    s.client
-        .initiate_auth()
-        .client_id(client)
-        .auth_flow(AuthFlowType::UserPasswordAuth)
-        .auth_parameters("USERNAME", "jane")
-        .auth_parameters("PASSWORD", password)
-        .send()
-        .await
-        .map(|o| o.authentication_result.unwrap())
-        .map_err(error_of)
+    s.password_sign_in(client, "jane", password).await
 }
 
 #[tokio::test]

@@ -5,32 +5,13 @@ use aws_sdk_cognitoidentityprovider::types::*;
 use base64::Engine;
 use cognate_core::auth::srp;
 
-use crate::harness::{error_of, jwt_payload, spawn, TestServer};
-
-const PASSWORD: &str = "Corr3ct-horse!";
+use crate::harness::{error_of, jwt_payload, spawn, TestServer, PASSWORD};
 
 /// A confirmed user `name` with an email, in a fresh pool; returns (pool, client).
 async fn confirmed_user(s: &TestServer, name: &str) -> (String, String) {
     let (pool, client) = s.pool_and_client(|b| b).await;
-    s.client
-        .admin_create_user()
-        .user_pool_id(&pool)
-        .username(name)
-        .message_action(MessageActionType::Suppress)
-        .user_attributes(AttributeType::builder().name("email").value(format!("{name}@example.com")).build().unwrap())
-        .user_attributes(AttributeType::builder().name("email_verified").value("true").build().unwrap())
-        .send()
-        .await
-        .unwrap();
-    s.client
-        .admin_set_user_password()
-        .user_pool_id(&pool)
-        .username(name)
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    let email = format!("{name}@example.com");
+    s.confirmed_user(&pool, name, &[("email", &email), ("email_verified", "true")]).await;
     (pool, client)
 }
 
@@ -40,16 +21,7 @@ async fn password_sign_in(
     user: &str,
     password: &str,
 ) -> Result<AuthenticationResultType, (String, String)> {
-    s.client
-        .initiate_auth()
-        .client_id(client)
-        .auth_flow(AuthFlowType::UserPasswordAuth)
-        .auth_parameters("USERNAME", user)
-        .auth_parameters("PASSWORD", password)
-        .send()
-        .await
-        .map(|o| o.authentication_result.unwrap())
-        .map_err(error_of)
+    s.password_sign_in(client, user, password).await
 }
 
 async fn get_user_error(s: &TestServer, token: &str) -> (String, String) {

@@ -11,9 +11,8 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::{json, Value};
 
-use crate::harness::{error_of, spawn_with, TestServer};
+use crate::harness::{error_of, spawn_with, TestServer, PASSWORD};
 
-const PASSWORD: &str = "Corr3ct-horse!";
 const ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:";
 
 type Seen = Arc<Mutex<Vec<(String, Value)>>>;
@@ -85,36 +84,8 @@ async fn user_with_trigger(s: &TestServer, function: &str, developer_email: bool
             }
         })
         .await;
-    s.client
-        .admin_create_user()
-        .user_pool_id(&pool)
-        .username("jane")
-        .message_action(MessageActionType::Suppress)
-        .user_attributes(AttributeType::builder().name("email").value("jane@example.com").build().unwrap())
-        .user_attributes(AttributeType::builder().name("phone_number").value("+15555550100").build().unwrap())
-        .send()
-        .await
-        .unwrap();
-    s.client
-        .admin_set_user_password()
-        .user_pool_id(&pool)
-        .username("jane")
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
-    let t = s
-        .client
-        .initiate_auth()
-        .client_id(&client)
-        .auth_flow(AuthFlowType::UserPasswordAuth)
-        .auth_parameters("USERNAME", "jane")
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
-        .await
-        .unwrap();
-    t.authentication_result().unwrap().access_token().unwrap().to_string()
+    s.confirmed_user(&pool, "jane", &[("email", "jane@example.com"), ("phone_number", "+15555550100")]).await;
+    s.password_sign_in(&client, "jane", PASSWORD).await.unwrap().access_token().unwrap().to_string()
 }
 
 async fn get_code(s: &TestServer, token: &str, attribute: &str) -> Result<(), (String, String)> {
