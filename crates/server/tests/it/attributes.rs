@@ -380,3 +380,44 @@ async fn the_hourly_limit_is_configurable() {
     s.clock.advance(60_000);
     get_code(&s, &token, "email").await.unwrap();
 }
+
+#[tokio::test]
+async fn an_attribute_code_is_burnt_after_five_wrong_guesses() {
+    let s = spawn().await;
+    let (_, token) = signed_in(&s, |b| b, &[("email", "j@example.com")]).await;
+    get_code(&s, &token, "email").await.unwrap();
+    let code = s.latest_code("j@example.com").await;
+    for _ in 0..5 {
+        assert_eq!(verify(&s, &token, "email", other_than(&code)).await.unwrap_err().0, "CodeMismatchException");
+    }
+    assert_eq!(verify(&s, &token, "email", &code).await.unwrap_err().0, "ExpiredCodeException");
+}
+
+#[tokio::test]
+async fn a_token_without_the_admin_scope_is_refused_with_the_real_text() {
+    use cognate_core::tokens::SigningKey;
+    let s = spawn().await;
+    let (pool, token) = signed_in(&s, |b| b, &[("email", "j@example.com")]).await;
+    // Sign a token as the pool would for a hosted-UI sign-in that did not ask for the scope,
+    // with the pool's own key read from the database.
+    let db =
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", s.dir.path().join("cognate.db").display())).await.unwrap();
+    let (kid, der): (String, Vec<u8>) = sqlx::query_as("SELECT kid, private_key FROM signing_keys WHERE pool_id = ?")
+        .bind(&pool)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    db.close().await;
+    let key = SigningKey::from_pkcs8(kid, &der).unwrap();
+    let mut claims = crate::harness::jwt_payload(&token);
+    claims["scope"] = "openid email".into();
+    let forged = key.sign(&claims).unwrap();
+    assert_eq!(
+        get_code(&s, &forged, "email").await.unwrap_err(),
+        ("NotAuthorizedException".into(), "Access Token does not have required scopes".into())
+    );
+    // The same claims with the scope pass: only the scope made the difference.
+    claims["scope"] = "aws.cognito.signin.user.admin".into();
+    let good = key.sign(&claims).unwrap();
+    get_code(&s, &good, "email").await.unwrap();
+}
