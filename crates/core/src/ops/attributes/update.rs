@@ -73,12 +73,15 @@ pub async fn apply(
             }
             continue;
         }
-        let Some(contact) = contact.filter(|_| user.attribute(&a.name) != Some(value)) else {
-            if a.name.ends_with("_verified") || contact.is_none() || user.attribute(&a.name) == Some(value) {
-                attributes::set(&mut user.attributes, &a.name, value);
-            }
+        let Some(contact) = contact else {
+            attributes::set(&mut user.attributes, &a.name, value);
             continue;
         };
+        if user.attribute(contact) == Some(value) {
+            // Set back to the value in use: nothing to verify, and nothing pending any more.
+            user.pending.remove(contact);
+            continue;
+        }
         let verifies = is_listed(auto, contact) && !marked_verified;
         if verifies && is_listed(hold, contact) && user.attribute(contact).is_some() {
             // The old value stays in use until the new one is verified.
