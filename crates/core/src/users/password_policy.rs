@@ -36,10 +36,10 @@ pub fn check(policy: &PasswordPolicyType, password: &str) -> Result<(), Error> {
 }
 
 /// A random temporary password that satisfies `policy` (at least one character of each kind).
+/// No `.`: the default invitation ends the sentence with one right after the password.
 pub fn temporary(policy: &PasswordPolicyType, rng: &dyn Rng) -> String {
     let len = usize::try_from(policy.minimum_length.unwrap_or(8)).unwrap_or(8).max(8);
-    let classes: [&[u8]; 4] =
-        [b"ABCDEFGHJKLMNPQRSTUVWXYZ", b"abcdefghijkmnopqrstuvwxyz", b"23456789", b"^$*.!@#%&-_=+"];
+    let classes: [&[u8]; 4] = [b"ABCDEFGHJKLMNPQRSTUVWXYZ", b"abcdefghijkmnopqrstuvwxyz", b"23456789", b"^$*!@#%&-_=+"];
     let mut chars: Vec<char> =
         classes.iter().map(|c| rng.string_from(c, 1)).flat_map(|s| s.chars().collect::<Vec<_>>()).collect();
     let all: Vec<u8> = classes.concat();

@@ -357,10 +357,17 @@ async fn configured_rates_answer_too_many_requests() {
     .await;
     let (_, token) = signed_in(&s, |b| b, &[("email", "j@example.com")]).await;
     get_code(&s, &token, "email").await.unwrap();
-    assert_eq!(
-        get_code(&s, &token, "email").await.unwrap_err(),
-        ("TooManyRequestsException".into(), "Rate exceeded".into())
-    );
+    // One request per second: of the next few, made back to back, some must be refused (all of
+    // them unless the machine stalls for a second between two).
+    let mut refused = Vec::new();
+    for _ in 0..4 {
+        if let Err(e) = get_code(&s, &token, "email").await {
+            refused.push(e);
+        }
+    }
+    assert!(!refused.is_empty());
+    let rate_exceeded = ("TooManyRequestsException".to_string(), "Rate exceeded".to_string());
+    assert!(refused.iter().all(|e| *e == rate_exceeded), "{refused:?}");
     // Other categories are not limited.
     for _ in 0..3 {
         s.client.get_user().access_token(&token).send().await.unwrap();
