@@ -45,7 +45,7 @@ async fn lambda(State(seen): State<Seen>, Path(name): Path<String>, headers: Hea
             axum::Json(answer).into_response()
         }
         "slow" => {
-            tokio::time::sleep(Duration::from_secs(3)).await;
+            tokio::time::sleep(Duration::from_secs(6)).await;
             axum::Json(event).into_response()
         }
         _ => StatusCode::NOT_FOUND.into_response(),
@@ -61,7 +61,7 @@ async fn setup() -> (TestServer, Seen) {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let s = spawn_with(move |settings| {
         settings.lambda_endpoint = Some(url.clone());
-        settings.lambda_timeout_ms = 500;
+        settings.lambda_timeout_ms = 2000;
     })
     .await;
     (s, seen)
