@@ -614,3 +614,17 @@ async fn resend_sends_a_new_invitation_and_the_worker_delivers_messages() {
     }
     assert!(delivered, "{:?}", s.messages("username=invited").await);
 }
+
+#[tokio::test]
+async fn describe_user_pool_counts_the_users() {
+    let s = spawn().await;
+    let (pool, _) = s.pool_and_client(|b| b).await;
+    for name in ["a", "b", "c"] {
+        s.confirmed_user(&pool, name, &[]).await;
+    }
+    let described = s.client.describe_user_pool().user_pool_id(&pool).send().await.unwrap();
+    assert_eq!(described.user_pool().unwrap().estimated_number_of_users(), 3);
+    s.client.admin_delete_user().user_pool_id(&pool).username("b").send().await.unwrap();
+    let described = s.client.describe_user_pool().user_pool_id(&pool).send().await.unwrap();
+    assert_eq!(described.user_pool().unwrap().estimated_number_of_users(), 2);
+}
