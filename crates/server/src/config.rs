@@ -34,9 +34,16 @@ pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:9229].
     #[arg(long, env = "COGNATE_LISTEN", value_name = "ADDR")]
     pub listen: Option<SocketAddr>,
-    /// Directory of the SQLite database, created if missing [default: ./.cognate].
+    /// Directory of the SQLite database and other local state, created if missing [default: ./.cognate].
     #[arg(long, env = "COGNATE_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// The database: `sqlite://PATH` or `postgres://USER:PASSWORD@HOST:PORT/DB`
+    /// [default: sqlite://<data dir>/cognate.db].
+    #[arg(long = "database", env = "COGNATE_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// The most database connections this instance opens [default: 8 on SQLite, 16 on PostgreSQL].
+    #[arg(long, env = "COGNATE_DATABASE_POOL_SIZE", value_name = "N")]
+    pub database_pool_size: Option<u32>,
     /// AWS region used in pool ids and ARNs [default: us-east-1].
     #[arg(long, env = "COGNATE_REGION", value_name = "REGION")]
     pub region: Option<String>,
@@ -131,8 +138,10 @@ pub struct ServeArgs {
 pub struct FileConfig {
     /// Address to listen on.
     pub listen: Option<String>,
-    /// Directory of the SQLite database.
+    /// Directory of the SQLite database and other local state.
     pub data_dir: Option<PathBuf>,
+    /// The database (`[database]`).
+    pub database: Option<DatabaseFile>,
     /// AWS region used in pool ids and ARNs.
     pub region: Option<String>,
     /// Public base URL, used for token issuers.
@@ -187,6 +196,16 @@ pub struct FileConfig {
     pub attribute_verify_limit: Option<u32>,
     /// The window of those limits, in seconds.
     pub attribute_limit_window_secs: Option<u64>,
+}
+
+/// `[database]` in the file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseFile {
+    /// `sqlite://PATH` or `postgres://…`.
+    pub url: Option<String>,
+    /// The most connections this instance opens.
+    pub pool_size: Option<u32>,
 }
 
 /// `quotas` in the file: a word or a table.
@@ -248,8 +267,12 @@ pub struct SmsWebhookSettings {
 pub struct Settings {
     /// Address to listen on (port 0 picks a free port).
     pub listen: SocketAddr,
-    /// Directory of the SQLite database.
+    /// Directory of the SQLite database and other local state.
     pub data_dir: PathBuf,
+    /// The database URL; `None`: `sqlite://<data_dir>/cognate.db`.
+    pub database_url: Option<Secret>,
+    /// The most database connections; `None`: the backend's default.
+    pub database_pool_size: Option<u32>,
     /// AWS region.
     pub region: String,
     /// Public base URL; `None` means `http://<bound address>`.
@@ -293,6 +316,8 @@ impl Default for Settings {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 9229)),
             data_dir: PathBuf::from("./.cognate"),
+            database_url: None,
+            database_pool_size: None,
             region: "us-east-1".into(),
             public_url: None,
             account_id: "000000000000".into(),
@@ -336,9 +361,12 @@ impl Settings {
             }
             (None, None) => None,
         };
+        let database = file.database.unwrap_or_default();
         let settings = Settings {
             listen,
             data_dir: args.data_dir.or(file.data_dir).unwrap_or(d.data_dir),
+            database_url: args.database_url.or(database.url).map(Secret),
+            database_pool_size: args.database_pool_size.or(database.pool_size),
             region: args.region.or(file.region).unwrap_or(d.region),
             public_url: args.public_url.or(file.public_url),
             account_id: args.account_id.or(file.account_id).unwrap_or(d.account_id),
@@ -455,6 +483,14 @@ impl Settings {
                 bail!("invalid public URL {url:?}: expected http://HOST[:PORT] or https://HOST[:PORT]");
             }
         }
+        if let Some(url) = &self.database_url {
+            if cognate_store::Backend::of(&url.0).is_none() {
+                bail!("invalid database URL: expected sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DB");
+            }
+        }
+        if self.database_pool_size == Some(0) {
+            bail!("invalid database pool size 0: expected at least 1");
+        }
         if let Some(smtp) = &self.smtp {
             if !matches!(smtp.security.as_str(), "starttls" | "tls" | "none") {
                 bail!("invalid SMTP security {:?}: expected starttls, tls or none", smtp.security);
@@ -481,6 +517,14 @@ impl Settings {
             format!("https://cognito-idp.{}.amazonaws.com", self.region)
         } else {
             self.public_url_for(bound)
+        }
+    }
+
+    /// The database URL in force.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.0.clone(),
+            None => format!("sqlite://{}", self.data_dir.join("cognate.db").display()),
         }
     }
 

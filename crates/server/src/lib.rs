@@ -61,6 +61,14 @@ pub struct Server {
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
 
+/// A database URL fit for logs: the user and password left out.
+fn without_credentials(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}{}", &url[..scheme + 3], &url[at + 1..]),
+        _ => url.to_string(),
+    }
+}
+
 /// Whether the development endpoints (the messages API) are served.
 fn dev_api_enabled(settings: &Settings) -> bool {
     settings.dev_api.unwrap_or_else(|| settings.listen.ip().is_loopback())
@@ -71,8 +79,10 @@ impl Server {
     pub async fn start(settings: Settings, overrides: Overrides) -> anyhow::Result<Server> {
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
-        let db = settings.data_dir.join("cognate.db");
-        let store = cognate_store::open(&format!("sqlite://{}", db.display())).await?;
+        let options = cognate_store::StoreOptions { max_connections: settings.database_pool_size };
+        let url = settings.database_url();
+        let store = cognate_store::open(&url, &options).await?;
+        tracing::info!(database = %without_credentials(&url), "store opened");
         let listener =
             TcpListener::bind(settings.listen).await.with_context(|| format!("listening on {}", settings.listen))?;
         let addr = listener.local_addr()?;

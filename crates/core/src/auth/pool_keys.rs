@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::ports::store::{KeyRecord, StoreError};
+use crate::ports::store::KeyRecord;
 use crate::tokens::{random_kid, PoolKeys, SigningKey};
 use crate::{Error, Services};
 
@@ -29,12 +29,9 @@ pub async fn reload(svc: &Services, pool_id: &str) -> Result<PoolKeys, Error> {
             private_key: key.to_pkcs8(),
             created_at: svc.clock.now_millis(),
         };
-        match svc.store.insert_signing_key(&record).await {
-            // Another instance may have made the pool's first key at the same moment: use whatever
-            // is stored now.
-            Ok(()) | Err(StoreError::Conflict { .. }) => {}
-            Err(e) => return Err(e.into()),
-        }
+        // Another instance may have made the pool's first key at the same moment: whichever was
+        // stored first is the one every instance uses.
+        svc.store.insert_first_signing_key(&record).await?;
         records = svc.store.signing_keys(pool_id).await?;
     }
     let parsed: Vec<SigningKey> =

@@ -39,15 +39,19 @@ pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and applies the migrations.
-    pub async fn open(path: &Path) -> anyhow::Result<Self> {
-        let options = SqliteConnectOptions::from_str("sqlite://")?
+    pub async fn open(path: &Path, options: &crate::StoreOptions) -> anyhow::Result<Self> {
+        let connect = SqliteConnectOptions::from_str("sqlite://")?
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.context("connecting")?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(options.max_connections.unwrap_or(8))
+            .connect_with(connect)
+            .await
+            .context("connecting")?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await.context("applying migrations")?;
         Ok(Self { pool })
     }

@@ -45,16 +45,23 @@ impl TokenStore for SqliteStore {
             .collect())
     }
 
-    async fn insert_signing_key(&self, k: &KeyRecord) -> StoreResult<()> {
-        sqlx::query("INSERT INTO signing_keys (pool_id, kid, private_key, created_at) VALUES (?, ?, ?, ?)")
-            .bind(&k.pool_id)
-            .bind(&k.kid)
-            .bind(&k.private_key)
-            .bind(k.created_at)
-            .execute(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(())
+    async fn insert_first_signing_key(&self, k: &KeyRecord) -> StoreResult<bool> {
+        // One statement under SQLite's single writer: "has no key yet" and the insert are one step.
+        let done = sqlx::query(
+            "INSERT INTO signing_keys (pool_id, kid, private_key, created_at) SELECT ?, ?, ?, ? \
+             WHERE EXISTS (SELECT 1 FROM user_pools WHERE id = ?) \
+             AND NOT EXISTS (SELECT 1 FROM signing_keys WHERE pool_id = ?)",
+        )
+        .bind(&k.pool_id)
+        .bind(&k.kid)
+        .bind(&k.private_key)
+        .bind(k.created_at)
+        .bind(&k.pool_id)
+        .bind(&k.pool_id)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
     }
 
     async fn insert_session(&self, s: &SessionRecord) -> StoreResult<()> {

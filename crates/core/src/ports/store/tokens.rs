@@ -66,8 +66,9 @@ pub trait TokenStore: Send + Sync {
     /// A pool's signing keys, oldest first.
     async fn signing_keys(&self, pool_id: &str) -> StoreResult<Vec<KeyRecord>>;
 
-    /// Adds a signing key.
-    async fn insert_signing_key(&self, key: &KeyRecord) -> StoreResult<()>;
+    /// Adds the pool's first signing key, unless it has one already (another instance made it
+    /// meanwhile) or the pool is gone: then nothing is written and false returned.
+    async fn insert_first_signing_key(&self, key: &KeyRecord) -> StoreResult<bool>;
 
     /// Records a new session.
     async fn insert_session(&self, session: &SessionRecord) -> StoreResult<()>;

@@ -1,0 +1,349 @@
+//! Users on PostgreSQL, with their alias and search rows, written in one transaction.
+
+use async_trait::async_trait;
+use cognate_core::ports::store::{StoreError, StoreResult, UserFilter, UserStore, UserWrite};
+use cognate_core::ports::UserRecord;
+use sqlx::postgres::PgRow;
+use sqlx::{Postgres, Row, Transaction};
+
+use super::{backend, codes, outbox, retrying, violated_constraint, PostgresStore};
+
+pub(crate) const COLUMNS: &str = "pool_id, username_key, username, sub, status, enabled, attributes, password, mfa, \
+                                  pending, created_at, updated_at, version";
+
+/// `COLUMNS` qualified by the table alias `u`.
+pub(crate) const U_COLUMNS: &str = "u.pool_id, u.username_key, u.username, u.sub, u.status, u.enabled, \
+                                    u.attributes, u.password, u.mfa, u.pending, u.created_at, u.updated_at, u.version";
+
+pub(crate) fn user_row(r: &PgRow) -> UserRecord {
+    UserRecord {
+        pool_id: r.get("pool_id"),
+        username_key: r.get("username_key"),
+        username: r.get("username"),
+        sub: r.get("sub"),
+        status: r.get("status"),
+        enabled: r.get("enabled"),
+        attributes: r.get("attributes"),
+        password: r.get("password"),
+        mfa: r.get("mfa"),
+        pending: r.get("pending"),
+        created_at: r.get("created_at"),
+        updated_at: r.get("updated_at"),
+        version: r.get("version"),
+    }
+}
+
+/// The largest character: `prefix || MAX_CHAR` bounds every string that starts with `prefix`
+/// (the search columns use the "C" collation: code point order).
+const MAX_CHAR: char = '\u{10FFFF}';
+
+/// Replaces the user's alias and search rows.
+async fn write_index(tx: &mut Transaction<'static, Postgres>, w: &UserWrite<'_>) -> StoreResult<()> {
+    let u = w.user;
+    sqlx::query("DELETE FROM user_aliases WHERE pool_id = $1 AND username_key = $2")
+        .bind(&u.pool_id)
+        .bind(&u.username_key)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+    sqlx::query("DELETE FROM user_search WHERE pool_id = $1 AND username_key = $2")
+        .bind(&u.pool_id)
+        .bind(&u.username_key)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+    for a in &w.index.aliases {
+        sqlx::query("INSERT INTO user_aliases (pool_id, kind, alias_key, username_key) VALUES ($1, $2, $3, $4)")
+            .bind(&u.pool_id)
+            .bind(&a.kind)
+            .bind(&a.key)
+            .bind(&u.username_key)
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| match violated_constraint(&e) {
+                Some(_) => StoreError::Conflict { constraint: format!("alias:{}", a.kind) },
+                None => backend(e),
+            })?;
+    }
+    for (name, value) in &w.index.search {
+        sqlx::query(
+            "INSERT INTO user_search (pool_id, name, value, username_key) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(&u.pool_id)
+        .bind(name)
+        .bind(value)
+        .bind(&u.username_key)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
+/// Writes what comes with a user change: codes, messages, revocations.
+async fn write_effects(tx: &mut Transaction<'static, Postgres>, w: &UserWrite<'_>) -> StoreResult<()> {
+    for code in w.codes {
+        codes::upsert(tx, code).await?;
+    }
+    for message in w.messages {
+        outbox::insert(tx, message).await?;
+    }
+    if w.revoke_sessions {
+        sqlx::query("UPDATE sessions SET revoked = TRUE WHERE pool_id = $1 AND username_key = $2")
+            .bind(&w.user.pool_id)
+            .bind(&w.user.username_key)
+            .execute(&mut **tx)
+            .await
+            .map_err(backend)?;
+    }
+    Ok(())
+}
+
+impl PostgresStore {
+    async fn create_user_once(&self, w: UserWrite<'_>) -> StoreResult<()> {
+        let u = w.user;
+        let mut tx = self.begin().await?;
+        sqlx::query(&format!(
+            "INSERT INTO users ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+        ))
+        .bind(&u.pool_id)
+        .bind(&u.username_key)
+        .bind(&u.username)
+        .bind(&u.sub)
+        .bind(&u.status)
+        .bind(u.enabled)
+        .bind(&u.attributes)
+        .bind(&u.password)
+        .bind(&u.mfa)
+        .bind(&u.pending)
+        .bind(u.created_at)
+        .bind(u.updated_at)
+        .bind(u.version)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match violated_constraint(&e).as_deref() {
+            Some("users_by_sub") => StoreError::Conflict { constraint: "users_by_sub".into() },
+            Some(_) => StoreError::Conflict { constraint: "users".into() },
+            None => backend(e),
+        })?;
+        write_index(&mut tx, &w).await?;
+        write_effects(&mut tx, &w).await?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn save_user_once(&self, w: UserWrite<'_>) -> StoreResult<bool> {
+        let u = w.user;
+        let mut tx = self.begin().await?;
+        // The user row first (then the code), the order every writer locks them in. A concurrent
+        // writer that got there first has moved the version on: this one then changes nothing.
+        let done = sqlx::query(
+            "UPDATE users SET username = $1, status = $2, enabled = $3, attributes = $4, password = $5, mfa = $6, \
+             pending = $7, updated_at = $8, version = $9 WHERE pool_id = $10 AND username_key = $11 AND version = $12",
+        )
+        .bind(&u.username)
+        .bind(&u.status)
+        .bind(u.enabled)
+        .bind(&u.attributes)
+        .bind(&u.password)
+        .bind(&u.mfa)
+        .bind(&u.pending)
+        .bind(u.updated_at)
+        .bind(u.version)
+        .bind(&u.pool_id)
+        .bind(&u.username_key)
+        .bind(u.version - 1)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        if let Some(c) = w.consume_code {
+            let done = sqlx::query(
+                "DELETE FROM codes WHERE pool_id = $1 AND username_key = $2 AND purpose = $3 AND code_hash = $4 \
+                 AND created_at = $5",
+            )
+            .bind(&c.pool_id)
+            .bind(&c.username_key)
+            .bind(&c.purpose)
+            .bind(&c.code_hash)
+            .bind(c.created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+            if done.rows_affected() != 1 {
+                // Rolled back when `tx` drops.
+                return Ok(false);
+            }
+        }
+        write_index(&mut tx, &w).await?;
+        write_effects(&mut tx, &w).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(true)
+    }
+
+    async fn record_event_once(
+        &self,
+        pool_id: &str,
+        username_key: &str,
+        action: &str,
+        at: i64,
+        since: i64,
+        max: u32,
+    ) -> StoreResult<bool> {
+        let mut tx = self.begin().await?;
+        // The user's row lock serialises counting across instances.
+        let user = sqlx::query("SELECT 1 FROM users WHERE pool_id = $1 AND username_key = $2 FOR UPDATE")
+            .bind(pool_id)
+            .bind(username_key)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if user.is_none() {
+            return Ok(true);
+        }
+        // Events that can no longer count are dropped on the way.
+        sqlx::query("DELETE FROM user_events WHERE pool_id = $1 AND username_key = $2 AND action = $3 AND at <= $4")
+            .bind(pool_id)
+            .bind(username_key)
+            .bind(action)
+            .bind(since)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM user_events WHERE pool_id = $1 AND username_key = $2 AND action = $3",
+        )
+        .bind(pool_id)
+        .bind(username_key)
+        .bind(action)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(backend)?;
+        if row.get::<i64, _>("n") >= i64::from(max) {
+            return Ok(false);
+        }
+        sqlx::query("INSERT INTO user_events (pool_id, username_key, action, at) VALUES ($1, $2, $3, $4)")
+            .bind(pool_id)
+            .bind(username_key)
+            .bind(action)
+            .bind(at)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+        Ok(true)
+    }
+}
+
+#[async_trait]
+impl UserStore for PostgresStore {
+    async fn create_user(&self, w: UserWrite<'_>) -> StoreResult<()> {
+        retrying(|| self.create_user_once(w)).await
+    }
+
+    async fn save_user(&self, w: UserWrite<'_>) -> StoreResult<bool> {
+        retrying(|| self.save_user_once(w)).await
+    }
+
+    async fn get_user(&self, pool_id: &str, username_key: &str) -> StoreResult<Option<UserRecord>> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE pool_id = $1 AND username_key = $2"))
+            .bind(pool_id)
+            .bind(username_key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(row.as_ref().map(user_row))
+    }
+
+    async fn find_user_by_alias(&self, pool_id: &str, kind: &str, key: &str) -> StoreResult<Option<UserRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {U_COLUMNS} FROM user_aliases a JOIN users u \
+             ON u.pool_id = a.pool_id AND u.username_key = a.username_key \
+             WHERE a.pool_id = $1 AND a.kind = $2 AND a.alias_key = $3"
+        ))
+        .bind(pool_id)
+        .bind(kind)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(row.as_ref().map(user_row))
+    }
+
+    async fn delete_user(&self, pool_id: &str, username_key: &str) -> StoreResult<bool> {
+        // Aliases, codes, sessions, events and memberships go with it (ON DELETE CASCADE).
+        let done = sqlx::query("DELETE FROM users WHERE pool_id = $1 AND username_key = $2")
+            .bind(pool_id)
+            .bind(username_key)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn list_users(
+        &self,
+        pool_id: &str,
+        filter: Option<&UserFilter>,
+        after: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<UserRecord>> {
+        let after = after.unwrap_or("");
+        let limit = i64::from(limit);
+        let rows = match filter {
+            None => {
+                sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM users WHERE pool_id = $1 AND username_key > $2 \
+                     ORDER BY username_key LIMIT $3"
+                ))
+                .bind(pool_id)
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await
+            }
+            Some(f) => {
+                let high = if f.prefix { format!("{}{MAX_CHAR}", f.value) } else { f.value.clone() };
+                sqlx::query(&format!(
+                    "SELECT DISTINCT {U_COLUMNS} FROM user_search s JOIN users u \
+                     ON u.pool_id = s.pool_id AND u.username_key = s.username_key \
+                     WHERE s.pool_id = $1 AND s.name = $2 AND s.value >= $3 AND s.value <= $4 \
+                     AND u.username_key > $5 ORDER BY u.username_key LIMIT $6"
+                ))
+                .bind(pool_id)
+                .bind(&f.name)
+                .bind(&f.value)
+                .bind(high)
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await
+            }
+        }
+        .map_err(backend)?;
+        Ok(rows.iter().map(user_row).collect())
+    }
+
+    async fn count_users(&self, pool_id: &str) -> StoreResult<u64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE pool_id = $1")
+            .bind(pool_id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(u64::try_from(row.get::<i64, _>("n")).unwrap_or(0))
+    }
+
+    async fn record_event(
+        &self,
+        pool_id: &str,
+        username_key: &str,
+        action: &str,
+        at: i64,
+        since: i64,
+        max: u32,
+    ) -> StoreResult<bool> {
+        retrying(|| self.record_event_once(pool_id, username_key, action, at, since, max)).await
+    }
+}
