@@ -407,9 +407,8 @@ async fn a_token_without_the_admin_scope_is_refused_with_the_real_text() {
     let (pool, token) = signed_in(&s, |b| b, &[("email", "j@example.com")]).await;
     // Sign a token as the pool would for a hosted-UI sign-in that did not ask for the scope,
     // with the pool's own key read from the database.
-    let db =
-        sqlx::SqlitePool::connect(&format!("sqlite://{}", s.dir.path().join("cognate.db").display())).await.unwrap();
-    let (kid, der): (String, Vec<u8>) = sqlx::query_as("SELECT kid, private_key FROM signing_keys WHERE pool_id = ?")
+    let db = s.db().await;
+    let (kid, der): (String, Vec<u8>) = sqlx::query_as("SELECT kid, private_key FROM signing_keys WHERE pool_id = $1")
         .bind(&pool)
         .fetch_one(&db)
         .await

@@ -1,5 +1,7 @@
 //! Starts the real server for a test and hands back an SDK client, the manual clock and raw
-//! HTTP helpers.
+//! HTTP helpers. The backend is SQLite (a file in the test's data dir) unless
+//! `COGNATE_TEST_BACKEND=postgres`: then each test server gets a fresh database on the
+//! PostgreSQL server `TEST_DATABASE_URL` names (as `./scripts/test` arranges).
 
 use std::sync::Arc;
 
@@ -14,6 +16,8 @@ use cognate_server::{Overrides, Server, Settings};
 pub struct TestServer {
     server: Option<Server>,
     pub dir: tempfile::TempDir,
+    /// The database the server runs on.
+    pub database_url: String,
     pub url: String,
     pub client: Client,
     pub clock: Arc<ManualClock>,
@@ -35,14 +39,16 @@ pub async fn spawn() -> TestServer {
 /// Starts a server with a fresh data dir and settings adjusted by `configure`.
 pub async fn spawn_with(configure: impl Fn(&mut Settings) + Send + Sync + 'static) -> TestServer {
     let dir = tempfile::tempdir().expect("temp dir");
+    let database_url = test_database(&dir).await;
     let clock = Arc::new(ManualClock::new(START_MILLIS));
     let configure: Arc<dyn Fn(&mut Settings) + Send + Sync> = Arc::new(configure);
-    let server = start(&dir, clock.clone(), configure.clone()).await;
+    let server = start(&dir, &database_url, clock.clone(), configure.clone()).await;
     let url = format!("http://{}", server.addr());
     TestServer {
         client: sdk_client(&url),
         server: Some(server),
         dir,
+        database_url,
         url,
         clock,
         http: reqwest::Client::new(),
@@ -50,14 +56,36 @@ pub async fn spawn_with(configure: impl Fn(&mut Settings) + Send + Sync + 'stati
     }
 }
 
+/// Whether the tests run on PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("COGNATE_TEST_BACKEND").is_ok_and(|b| b == "postgres")
+}
+
+/// The database a new test server runs on: a file in `dir`, or a fresh PostgreSQL database.
+pub async fn test_database(dir: &tempfile::TempDir) -> String {
+    if !on_postgres() {
+        return format!("sqlite://{}", dir.path().join("cognate.db").display());
+    }
+    let admin = std::env::var("TEST_DATABASE_URL")
+        .expect("COGNATE_TEST_BACKEND=postgres needs TEST_DATABASE_URL (scripts/with-postgres sets it)");
+    let name = format!("it_{}", uuid::Uuid::new_v4().simple());
+    let conn = sqlx::PgPool::connect(&admin).await.expect("connecting to the test PostgreSQL server");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&conn).await.expect("creating a test database");
+    conn.close().await;
+    let (base, _) = admin.rsplit_once('/').expect("a database URL");
+    format!("{base}/{name}")
+}
+
 async fn start(
     dir: &tempfile::TempDir,
+    database_url: &str,
     clock: Arc<ManualClock>,
     configure: Arc<dyn Fn(&mut Settings) + Send + Sync>,
 ) -> Server {
     let mut settings = Settings {
         listen: "127.0.0.1:0".parse().expect("addr"),
         data_dir: dir.path().to_path_buf(),
+        database_url: Some(cognate_server::config::Secret(database_url.to_string())),
         ..Settings::default()
     };
     configure(&mut settings);
@@ -82,10 +110,28 @@ impl TestServer {
         if let Some(s) = self.server.take() {
             s.stop().await.expect("clean stop");
         }
-        let server = start(&self.dir, self.clock.clone(), self.configure.clone()).await;
+        let server = start(&self.dir, &self.database_url, self.clock.clone(), self.configure.clone()).await;
         self.url = format!("http://{}", server.addr());
         self.client = sdk_client(&self.url);
         self.server = Some(server);
+    }
+
+    /// Runs a statement directly on the server's database (`$1`, `$2`… for parameters on
+    /// both backends), for tests that must reach past the API.
+    pub async fn sql(&self, statement: &str, params: &[&str]) {
+        let db = self.db().await;
+        let mut q = sqlx::query(statement);
+        for p in params {
+            q = q.bind(*p);
+        }
+        q.execute(&db).await.expect("statement");
+        db.close().await;
+    }
+
+    /// A connection pool on the server's database, whatever the backend.
+    pub async fn db(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        sqlx::AnyPool::connect(&self.database_url).await.expect("connecting to the test database")
     }
 
     /// POSTs a raw body with the given target (if any) and content type.

@@ -6,10 +6,7 @@ use crate::harness::spawn;
 async fn a_corrupt_stored_pool_answers_an_internal_error_without_details() {
     let s = spawn().await;
     let id = s.pool("p").await;
-    let db = s.dir.path().join("cognate.db");
-    let conn = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display())).await.unwrap();
-    sqlx::query("UPDATE user_pools SET document = 'not json' WHERE id = ?").bind(&id).execute(&conn).await.unwrap();
-    conn.close().await;
+    s.sql("UPDATE user_pools SET document = 'not json' WHERE id = $1", &[&id]).await;
 
     let r = s.raw(Some("DescribeUserPool"), "application/x-amz-json-1.1", &format!(r#"{{"UserPoolId":"{id}"}}"#)).await;
     assert_eq!(r.assert_error(500, "InternalErrorException"), "Internal server error.");

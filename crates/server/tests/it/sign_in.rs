@@ -318,18 +318,12 @@ async fn admin_sign_in_checks_the_client_belongs_to_the_pool() {
 
 #[tokio::test]
 async fn the_aws_issuer_form_can_be_chosen() {
-    use cognate_server::{Overrides, Server, Settings};
-    let dir = tempfile::tempdir().unwrap();
-    let settings = Settings {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: dir.path().to_path_buf(),
-        region: "eu-west-1".into(),
-        aws_issuer: true,
-        ..Settings::default()
-    };
-    let server = Server::start(settings, Overrides::default()).await.unwrap();
-    let url = format!("http://{}", server.addr());
-    let client = crate::harness::sdk_client(&url);
+    let s = crate::harness::spawn_with(|s| {
+        s.region = "eu-west-1".into();
+        s.aws_issuer = true;
+    })
+    .await;
+    let client = s.client.clone();
     let pool = client.create_user_pool().pool_name("p").send().await.unwrap();
     let pool_id = pool.user_pool().unwrap().id().unwrap().to_string();
     assert!(pool_id.starts_with("eu-west-1_"));
@@ -371,10 +365,13 @@ async fn the_aws_issuer_form_can_be_chosen() {
     let access = t.authentication_result().unwrap().access_token().unwrap();
     assert_eq!(jwt_payload(access)["iss"], format!("https://cognito-idp.eu-west-1.amazonaws.com/{pool_id}"));
     client.get_user().access_token(access).send().await.unwrap();
-    let discovery: serde_json::Value =
-        reqwest::get(format!("{url}/{pool_id}/.well-known/openid-configuration")).await.unwrap().json().await.unwrap();
+    let discovery: serde_json::Value = reqwest::get(format!("{}/{pool_id}/.well-known/openid-configuration", s.url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(discovery["issuer"], format!("https://cognito-idp.eu-west-1.amazonaws.com/{pool_id}"));
-    server.stop().await.unwrap();
 }
 
 #[tokio::test]
@@ -463,17 +460,12 @@ async fn disabling_a_user_revokes_its_tokens() {
 
 #[tokio::test]
 async fn the_messages_api_is_off_by_default_beyond_loopback() {
-    use cognate_server::{Overrides, Server, Settings};
-    let dir = tempfile::tempdir().unwrap();
-    let settings =
-        Settings { listen: "0.0.0.0:0".parse().unwrap(), data_dir: dir.path().to_path_buf(), ..Settings::default() };
-    let server = Server::start(settings, Overrides::default()).await.unwrap();
-    let url = format!("http://127.0.0.1:{}", server.addr().port());
+    let s = crate::harness::spawn_with(|s| s.listen = "0.0.0.0:0".parse().unwrap()).await;
+    let url = s.url.replace("0.0.0.0", "127.0.0.1");
     let r = reqwest::get(format!("{url}/_cognate/messages")).await.unwrap();
     assert_eq!(r.status(), 404);
     let r = reqwest::get(format!("{url}/_aws/ses")).await.unwrap();
     assert_eq!(r.status(), 404);
-    server.stop().await.unwrap();
 }
 
 #[tokio::test]
