@@ -5,6 +5,12 @@ The binary is taken from ``COGNATE_BIN`` (default ``<repo>/target/debug/cognate`
 stdout line ``cognate listening on http://127.0.0.1:PORT``. At the end of a fixture it is stopped with
 SIGTERM and must exit with code 0 within 10 seconds.
 
+Backends: SQLite in the data directory by default. With ``COGNATE_TEST_BACKEND=postgres`` every
+server gets a fresh database on the PostgreSQL server ``TEST_DATABASE_URL`` names (``scripts/with-postgres``
+starts one). With ``COGNATE_TEST_ENDPOINT=http://HOST:PORT`` the shared ``server`` is an instance
+already running there (for trying a deployment, e.g. each of several instances in turn); tests that
+need a server of their own still start one.
+
 Fixtures:
 
 * ``server``       one server for the whole session (most tests share it);
@@ -74,6 +80,9 @@ class CognateServer:
         self._starts = 0
         self._drain: threading.Thread | None = None
         self._stderr_path: Path | None = None
+        self.database_args: list[str] = []
+        if os.environ.get("COGNATE_TEST_BACKEND") == "postgres":
+            self.database_args = ["--database", fresh_postgres_database()]
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -92,6 +101,7 @@ class CognateServer:
                     "127.0.0.1:0",
                     "--data-dir",
                     str(self.data_dir),
+                    *self.database_args,
                     *self.extra_args,
                 ],
                 stdin=subprocess.DEVNULL,
@@ -210,9 +220,41 @@ class CognateServer:
         )
 
 
+def fresh_postgres_database() -> str:
+    """A new, empty database on the test PostgreSQL server; its URL."""
+    import psycopg
+
+    admin = os.environ.get("TEST_DATABASE_URL")
+    if not admin:
+        raise RuntimeError("COGNATE_TEST_BACKEND=postgres needs TEST_DATABASE_URL (scripts/with-postgres sets it)")
+    name = f"compat_{uuid.uuid4().hex}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return admin.rsplit("/", 1)[0] + "/" + name
+
+
+class ExternalCognate(CognateServer):
+    """An instance someone else started and stops: only its URL is used."""
+
+    def __init__(self, url: str, log_dir: Path):
+        super().__init__(log_dir / "unused", log_dir)
+        self.database_args = []
+        self.external_url = url.rstrip("/")
+
+    def start(self) -> None:
+        self.url = self.external_url
+
+    def stop(self) -> int:
+        return 0
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     base = tmp_path_factory.mktemp("cognate-session")
+    endpoint = os.environ.get("COGNATE_TEST_ENDPOINT")
+    if endpoint:
+        yield ExternalCognate(endpoint, base / "logs")
+        return
     srv = CognateServer(base / "data", base / "logs")
     srv.start()
     try:

@@ -11,6 +11,7 @@ mod delivery;
 mod groups;
 mod harness;
 mod internal;
+mod multi_instance;
 mod passwords;
 mod protocol;
 mod readme;

@@ -1,7 +1,7 @@
 //! The SQLite backend: one database file in WAL mode, foreign keys on, a busy timeout so
 //! concurrent writers wait rather than fail, migrations embedded and applied at open. Write
 //! transactions begin IMMEDIATE, taking the write lock up front, so a read-then-write never
-//! fails half-way on a lock upgrade.
+//! fails half-way on a lock upgrade. Several processes may share the file (one machine).
 
 mod codes;
 mod groups;
@@ -52,7 +52,20 @@ impl SqliteStore {
             .connect_with(connect)
             .await
             .context("connecting")?;
+        // Processes opening the same file take turns to migrate: SQLite has no advisory lock, so
+        // an exclusive lock on a file beside the database stands in for one.
+        let mut lock_path = path.as_os_str().to_owned();
+        lock_path.push(".lock");
+        let lock = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
+            let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path)?;
+            file.lock()?;
+            Ok(file)
+        })
+        .await
+        .context("waiting for the migration lock")?
+        .context("taking the migration lock")?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await.context("applying migrations")?;
+        drop(lock);
         Ok(Self { pool })
     }
 

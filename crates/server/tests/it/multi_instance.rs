@@ -1,0 +1,284 @@
+//! Two `cognate` processes on one database behave as one service: whatever one instance
+//! starts, the other finishes. Runs on the backend under test: PostgreSQL, as production
+//! multi-instance setups use, and SQLite (one file shared by two processes on one machine).
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_sdk_cognitoidentityprovider::types::{
+    AttributeType, AuthFlowType, ChallengeNameType, DeliveryMediumType, ExplicitAuthFlowsType as F,
+    VerifiedAttributeType,
+};
+use aws_sdk_cognitoidentityprovider::Client;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::Router;
+use cognate_core::auth::srp;
+use cognate_core::ports::{Clock, SystemClock};
+
+use crate::harness::{error_of, sdk_client, six_digits, test_database, urlencode, PASSWORD};
+
+const BIN: &str = env!("CARGO_BIN_EXE_cognate");
+
+/// One `cognate serve` process, killed when dropped.
+struct Instance {
+    child: Child,
+    url: String,
+    client: Client,
+}
+
+impl Instance {
+    fn start(database_url: &str, data_dir: &std::path::Path, sms_webhook: &str) -> Instance {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--listen", "127.0.0.1:0", "--public-url", "http://cognate.test:9229"])
+            .arg("--data-dir")
+            .arg(data_dir)
+            .env("COGNATE_DATABASE_URL", database_url)
+            .env("COGNATE_SMS_WEBHOOK_URL", sms_webhook)
+            .env("COGNATE_SMS_WEBHOOK_SECRET", "secret")
+            .env("COGNATE_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("cognate starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("ready line");
+        let url = line.trim().strip_prefix("cognate listening on ").unwrap_or_else(|| panic!("{line:?}")).to_string();
+        Instance { child, client: sdk_client(&url), url }
+    }
+
+    /// The development messages API's listing for a query string.
+    async fn messages(&self, query: &str) -> Vec<serde_json::Value> {
+        let body: serde_json::Value =
+            reqwest::get(format!("{}/_cognate/messages?{query}", self.url)).await.unwrap().json().await.unwrap();
+        body["messages"].as_array().cloned().unwrap_or_default()
+    }
+
+    async fn latest_code(&self, destination: &str) -> String {
+        let messages = self.messages(&format!("destination={}", urlencode(destination))).await;
+        six_digits(messages[0]["body"].as_str().unwrap()).unwrap()
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// SMS webhook deliveries seen: message id → how many times.
+type Deliveries = Arc<Mutex<HashMap<String, u32>>>;
+
+async fn receive(State(seen): State<Deliveries>, body: String) -> StatusCode {
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    *seen.lock().unwrap().entry(body["messageId"].as_str().unwrap().to_string()).or_default() += 1;
+    StatusCode::NO_CONTENT
+}
+
+async fn srp_sign_in_across(begin: &Instance, finish: &Instance, pool: &str, client: &str, user: &str) -> String {
+    let mut a = [0u8; 128];
+    a[..8].copy_from_slice(&0x0fed_cba9_8765_4321u64.to_be_bytes());
+    a[90] = 3;
+    let srp_client = srp::Client::new(&a);
+    let start = begin
+        .client
+        .initiate_auth()
+        .client_id(client)
+        .auth_flow(AuthFlowType::UserSrpAuth)
+        .auth_parameters("USERNAME", user)
+        .auth_parameters("SRP_A", srp_client.public_hex())
+        .send()
+        .await
+        .unwrap();
+    let p = start.challenge_parameters().unwrap();
+    let timestamp = srp::format_timestamp(SystemClock.now_millis());
+    let signature = srp_client
+        .process_challenge(
+            srp::pool_name(pool),
+            &p["USER_ID_FOR_SRP"],
+            PASSWORD,
+            &p["SALT"],
+            &p["SRP_B"],
+            &p["SECRET_BLOCK"],
+            &timestamp,
+        )
+        .unwrap();
+    let done = finish
+        .client
+        .respond_to_auth_challenge()
+        .client_id(client)
+        .challenge_name(ChallengeNameType::PasswordVerifier)
+        .set_session(start.session().map(String::from))
+        .challenge_responses("USERNAME", &p["USERNAME"])
+        .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", &p["SECRET_BLOCK"])
+        .challenge_responses("PASSWORD_CLAIM_SIGNATURE", signature)
+        .challenge_responses("TIMESTAMP", timestamp)
+        .send()
+        .await
+        .unwrap();
+    done.authentication_result().unwrap().access_token().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_database_behave_as_one_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = test_database(&dir).await;
+
+    let deliveries: Deliveries = Arc::default();
+    let app = Router::new().route("/sms", post(receive)).with_state(deliveries.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let webhook = format!("http://{}/sms", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    // Both start at once on the empty database: one applies the migrations, the other waits.
+    let (a, b) = std::thread::scope(|scope| {
+        let a = scope.spawn(|| Instance::start(&database, &dir.path().join("a"), &webhook));
+        let b = scope.spawn(|| Instance::start(&database, &dir.path().join("b"), &webhook));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+
+    let pool = a
+        .client
+        .create_user_pool()
+        .pool_name("shared")
+        .auto_verified_attributes(VerifiedAttributeType::PhoneNumber)
+        .send()
+        .await
+        .unwrap();
+    let pool = pool.user_pool().unwrap().id().unwrap().to_string();
+    let client = a
+        .client
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("app")
+        .explicit_auth_flows(F::AllowUserPasswordAuth)
+        .explicit_auth_flows(F::AllowUserSrpAuth)
+        .explicit_auth_flows(F::AllowRefreshTokenAuth)
+        .send()
+        .await
+        .unwrap();
+    let client = client.user_pool_client().unwrap().client_id().unwrap().to_string();
+
+    // Signed up on A, confirmed with the code B shows, signed in on B.
+    a.client
+        .sign_up()
+        .client_id(&client)
+        .username("jane")
+        .password(PASSWORD)
+        .user_attributes(AttributeType::builder().name("phone_number").value("+15555550100").build().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let code = b.latest_code("+15555550100").await;
+    b.client.confirm_sign_up().client_id(&client).username("jane").confirmation_code(code).send().await.unwrap();
+    let signed_in = b
+        .client
+        .initiate_auth()
+        .client_id(&client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "jane")
+        .auth_parameters("PASSWORD", PASSWORD)
+        .send()
+        .await
+        .unwrap();
+    let token_b = signed_in.authentication_result().unwrap().access_token().unwrap().to_string();
+    // A token one instance signed is good on the other.
+    a.client.get_user().access_token(&token_b).send().await.unwrap();
+
+    // An SRP challenge begun on A is answered on B.
+    let token = srp_sign_in_across(&a, &b, &pool, &client, "jane").await;
+
+    // A code requested on A verifies on B.
+    a.client
+        .get_user_attribute_verification_code()
+        .access_token(&token)
+        .attribute_name("phone_number")
+        .send()
+        .await
+        .unwrap();
+    let code = a.latest_code("+15555550100").await;
+    b.client
+        .verify_user_attribute()
+        .access_token(&token)
+        .attribute_name("phone_number")
+        .code(code)
+        .send()
+        .await
+        .unwrap();
+    let user = a.client.get_user().access_token(&token).send().await.unwrap();
+    let verified = user.user_attributes().iter().find(|x| x.name() == "phone_number_verified").unwrap();
+    assert_eq!(verified.value(), Some("true"));
+
+    // The hourly limit (5) counts requests made on both instances: two more on B, two on A
+    // (one was made above), then both refuse.
+    for instance in [&b, &a, &b, &a] {
+        instance
+            .client
+            .get_user_attribute_verification_code()
+            .access_token(&token)
+            .attribute_name("phone_number")
+            .send()
+            .await
+            .unwrap();
+    }
+    for instance in [&a, &b] {
+        let e = instance
+            .client
+            .get_user_attribute_verification_code()
+            .access_token(&token)
+            .attribute_name("phone_number")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error_of(e).0, "LimitExceededException");
+    }
+
+    // A GlobalSignOut on A revokes on B at once.
+    a.client.global_sign_out().access_token(&token).send().await.unwrap();
+    let e = b.client.get_user().access_token(&token).send().await.unwrap_err();
+    assert_eq!(error_of(e), ("NotAuthorizedException".into(), "Access Token has been revoked".into()));
+    let e = b.client.get_user().access_token(&token_b).send().await.unwrap_err();
+    assert_eq!(error_of(e).0, "NotAuthorizedException", "every session of the user is revoked");
+
+    // Invitations sent from both instances: each SMS is delivered once, by one of them.
+    for i in 0..20 {
+        let instance = if i % 2 == 0 { &a } else { &b };
+        instance
+            .client
+            .admin_create_user()
+            .user_pool_id(&pool)
+            .username(format!("invited{i}"))
+            .user_attributes(
+                AttributeType::builder().name("phone_number").value(format!("+1555555{i:04}")).build().unwrap(),
+            )
+            .desired_delivery_mediums(DeliveryMediumType::Sms)
+            .send()
+            .await
+            .unwrap();
+    }
+    let sms: Vec<String> =
+        a.messages("medium=SMS").await.iter().map(|m| m["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(sms.len(), 1 + 1 + 4 + 20, "sign-up, verification, four more codes, invitations");
+    let mut settled = 0;
+    for _ in 0..300 {
+        let delivered = deliveries.lock().unwrap().len();
+        let statuses = b.messages("medium=SMS").await;
+        if delivered == sms.len() && statuses.iter().all(|m| m["status"] == "sent") {
+            settled += 1;
+            if settled == 5 {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let seen = deliveries.lock().unwrap().clone();
+    for id in &sms {
+        assert_eq!(seen.get(id), Some(&1), "message {id} delivered exactly once: {seen:?}");
+    }
+    assert_eq!(seen.len(), sms.len());
+}
