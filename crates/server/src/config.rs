@@ -22,7 +22,24 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the server.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
+    /// Write a consistent copy of the SQLite database to a new file, while the server runs.
+    /// (Back up PostgreSQL with pg_dump.)
+    Backup(BackupArgs),
+}
+
+/// Flags of `cognate backup`.
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// The file to write (it must not exist).
+    #[arg(value_name = "FILE")]
+    pub to: PathBuf,
+    /// The data directory whose database to copy [default: ./.cognate].
+    #[arg(long, env = "COGNATE_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// The database to copy [default: sqlite://<data dir>/cognate.db].
+    #[arg(long = "database", env = "COGNATE_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
 }
 
 /// Flags of `cognate serve`; each may also come from the environment or the config file.
@@ -584,5 +601,31 @@ mod tests {
         let err =
             Settings::resolve(ServeArgs { public_url: Some("ftp://x".into()), ..Default::default() }).unwrap_err();
         assert!(format!("{err:#}").contains("invalid public URL"), "{err:#}");
+    }
+
+    #[test]
+    fn the_database_comes_from_the_flag_or_the_file_and_defaults_to_sqlite_in_the_data_dir() {
+        let s = Settings::resolve(ServeArgs { data_dir: Some("/srv/c".into()), ..Default::default() }).unwrap();
+        assert_eq!(s.database_url(), "sqlite:///srv/c/cognate.db");
+        let (_d, path) = file("[database]\nurl = \"postgres://u:pw@db:5432/cognate\"\npool_size = 4\n");
+        let s = Settings::resolve(ServeArgs { config: Some(path.clone()), ..Default::default() }).unwrap();
+        assert_eq!((s.database_url().as_str(), s.database_pool_size), ("postgres://u:pw@db:5432/cognate", Some(4)));
+        assert!(!format!("{s:?}").contains("pw@"), "the URL may hold a password: never printed");
+        let flag = ServeArgs {
+            config: Some(path),
+            database_url: Some("sqlite:///tmp/x.db".into()),
+            database_pool_size: Some(2),
+            ..Default::default()
+        };
+        let s = Settings::resolve(flag).unwrap();
+        assert_eq!((s.database_url().as_str(), s.database_pool_size), ("sqlite:///tmp/x.db", Some(2)));
+
+        let bad = ServeArgs { database_url: Some("mysql://x".into()), ..Default::default() };
+        assert!(format!("{:#}", Settings::resolve(bad).unwrap_err()).contains("invalid database URL"));
+        let (_d, path) = file("[database]\nurll = \"x\"\n");
+        let err = Settings::resolve(ServeArgs { config: Some(path), ..Default::default() }).unwrap_err();
+        assert!(format!("{err:#}").contains("unknown field `urll`"), "{err:#}");
+        let zero = ServeArgs { database_pool_size: Some(0), ..Default::default() };
+        assert!(Settings::resolve(zero).is_err());
     }
 }

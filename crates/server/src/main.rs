@@ -10,7 +10,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => {
-            let settings = match Settings::resolve(args) {
+            let settings = match Settings::resolve(*args) {
                 Ok(s) => s,
                 Err(e) => {
                     eprintln!("cognate: {e:#}");
@@ -27,6 +27,27 @@ fn main() -> ExitCode {
             };
             match runtime.block_on(serve(settings)) {
                 Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("cognate: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Backup(args) => {
+            let url = args.database_url.unwrap_or_else(|| {
+                let dir = args.data_dir.unwrap_or_else(|| Settings::default().data_dir);
+                format!("sqlite://{}", dir.join("cognate.db").display())
+            });
+            let done = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(anyhow::Error::from)
+                .and_then(|rt| rt.block_on(cognate_store::backup(&url, &args.to)));
+            match done {
+                Ok(()) => {
+                    println!("cognate: backup written to {}", args.to.display());
+                    ExitCode::SUCCESS
+                }
                 Err(e) => {
                     eprintln!("cognate: {e:#}");
                     ExitCode::FAILURE

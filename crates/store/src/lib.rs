@@ -48,6 +48,24 @@ impl Backend {
     }
 }
 
+/// Writes a consistent copy of an SQLite database to `to` (a new file) while the server may be
+/// running: `VACUUM INTO`. PostgreSQL databases are backed up with `pg_dump`.
+pub async fn backup(url: &str, to: &std::path::Path) -> anyhow::Result<()> {
+    match Backend::of(url) {
+        #[cfg(feature = "sqlite")]
+        Some(Backend::Sqlite) => {
+            let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+            SqliteStore::backup(std::path::Path::new(path), to).await
+        }
+        Some(Backend::Postgres) => {
+            bail!("back up a PostgreSQL database with pg_dump (see the README's operations notes)")
+        }
+        #[cfg(not(feature = "sqlite"))]
+        Some(Backend::Sqlite) => bail!("this build of cognate has no Sqlite backend"),
+        None => bail!("unsupported database URL: expected sqlite://PATH or postgres://…"),
+    }
+}
+
 /// Opens the store a database URL names, applying its migrations: `sqlite://PATH` (created if
 /// missing) or `postgres://USER:PASSWORD@HOST:PORT/DATABASE`.
 pub async fn open(url: &str, options: &StoreOptions) -> anyhow::Result<Arc<dyn Store>> {

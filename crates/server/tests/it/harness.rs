@@ -40,6 +40,15 @@ pub async fn spawn() -> TestServer {
 pub async fn spawn_with(configure: impl Fn(&mut Settings) + Send + Sync + 'static) -> TestServer {
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = test_database(&dir).await;
+    spawn_on(dir, database_url, configure).await
+}
+
+/// Starts a server on the given database, with `dir` as its data dir.
+pub async fn spawn_on(
+    dir: tempfile::TempDir,
+    database_url: String,
+    configure: impl Fn(&mut Settings) + Send + Sync + 'static,
+) -> TestServer {
     let clock = Arc::new(ManualClock::new(START_MILLIS));
     let configure: Arc<dyn Fn(&mut Settings) + Send + Sync> = Arc::new(configure);
     let server = start(&dir, &database_url, clock.clone(), configure.clone()).await;
@@ -66,14 +75,27 @@ pub async fn test_database(dir: &tempfile::TempDir) -> String {
     if !on_postgres() {
         return format!("sqlite://{}", dir.path().join("cognate.db").display());
     }
-    let admin = std::env::var("TEST_DATABASE_URL")
-        .expect("COGNATE_TEST_BACKEND=postgres needs TEST_DATABASE_URL (scripts/with-postgres sets it)");
+    postgres_database().await.1
+}
+
+/// The URL of the test PostgreSQL server's maintenance database (`TEST_DATABASE_URL`).
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL").expect(
+        "this test needs a PostgreSQL server: set TEST_DATABASE_URL, or run the tests through \
+         scripts/with-postgres (as ./scripts/test does)",
+    )
+}
+
+/// A fresh database on the test PostgreSQL server: its name and URL.
+pub async fn postgres_database() -> (String, String) {
+    let admin = postgres_admin_url();
     let name = format!("it_{}", uuid::Uuid::new_v4().simple());
     let conn = sqlx::PgPool::connect(&admin).await.expect("connecting to the test PostgreSQL server");
     sqlx::query(&format!("CREATE DATABASE {name}")).execute(&conn).await.expect("creating a test database");
     conn.close().await;
     let (base, _) = admin.rsplit_once('/').expect("a database URL");
-    format!("{base}/{name}")
+    let url = format!("{base}/{name}");
+    (name, url)
 }
 
 async fn start(

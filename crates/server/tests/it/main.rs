@@ -12,6 +12,7 @@ mod groups;
 mod harness;
 mod internal;
 mod multi_instance;
+mod operations;
 mod passwords;
 mod protocol;
 mod readme;

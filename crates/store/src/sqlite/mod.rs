@@ -69,6 +69,26 @@ impl SqliteStore {
         Ok(Self { pool })
     }
 
+    /// Copies the database at `path` into the new file `to`, consistently, while other
+    /// connections go on reading and writing.
+    pub async fn backup(path: &Path, to: &Path) -> anyhow::Result<()> {
+        if to.exists() {
+            anyhow::bail!("{} exists already: a backup is written to a new file", to.display());
+        }
+        if !path.exists() {
+            anyhow::bail!("there is no database at {}", path.display());
+        }
+        let connect = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(path)
+            .create_if_missing(false)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new().max_connections(1).connect_with(connect).await.context("connecting")?;
+        let target = to.to_str().context("the backup path is not UTF-8")?;
+        sqlx::query("VACUUM INTO ?").bind(target).execute(&pool).await.context("writing the backup")?;
+        pool.close().await;
+        Ok(())
+    }
+
     /// Begins a write transaction holding the write lock.
     pub(crate) async fn write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
         self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)
