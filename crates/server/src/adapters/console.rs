@@ -11,17 +11,18 @@ pub struct ConsoleSender;
 #[async_trait]
 impl MessageSender for ConsoleSender {
     async fn send(&self, m: &OutboxMessage) -> Result<(), DeliveryError> {
+        use std::io::Write;
         let body = m.body.replace(['\r', '\n'], " ");
-        match &m.subject {
-            Some(subject) => println!(
-                "cognate message: {} to {} (pool {}, user {}): [{}] {}",
-                m.medium, m.destination, m.pool_id, m.username, subject, body
-            ),
-            None => println!(
-                "cognate message: {} to {} (pool {}, user {}): {}",
-                m.medium, m.destination, m.pool_id, m.username, body
-            ),
-        }
-        Ok(())
+        let subject = m.subject.as_ref().map(|s| format!("[{s}] ")).unwrap_or_default();
+        // Written, not `println!`ed: a closed standard output is a failed delivery, not a panic.
+        writeln!(
+            std::io::stdout().lock(),
+            "cognate message: {} to {} (pool {}, user {}): {subject}{body}",
+            m.medium,
+            m.destination,
+            m.pool_id,
+            m.username
+        )
+        .map_err(|e| DeliveryError::Transient(format!("writing to standard output: {e}")))
     }
 }

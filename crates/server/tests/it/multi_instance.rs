@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aws_sdk_cognitoidentityprovider::types::{
-    AttributeType, AuthFlowType, ChallengeNameType, DeliveryMediumType, ExplicitAuthFlowsType as F,
-    VerifiedAttributeType,
+    AliasAttributeType, AttributeType, AuthFlowType, ChallengeNameType, DeliveryMediumType, ExplicitAuthFlowsType as F,
+    MessageActionType, VerifiedAttributeType,
 };
 use aws_sdk_cognitoidentityprovider::Client;
 use axum::extract::State;
@@ -45,8 +45,11 @@ impl Instance {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("cognate starts");
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
         let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("ready line");
+        stdout.read_line(&mut line).expect("ready line");
+        // Keep reading, so the server never writes into a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
         let url = line.trim().strip_prefix("cognate listening on ").unwrap_or_else(|| panic!("{line:?}")).to_string();
         Instance { child, client: sdk_client(&url), url }
     }
@@ -281,4 +284,115 @@ async fn two_instances_on_one_database_behave_as_one_service() {
         assert_eq!(seen.get(id), Some(&1), "message {id} delivered exactly once: {seen:?}");
     }
     assert_eq!(seen.len(), sms.len());
+}
+
+/// `n` copies of a request, alternately sent to each instance, all at once; their outcomes.
+async fn race<F, Fut>(a: &Instance, b: &Instance, n: usize, send: F) -> Vec<Result<(), String>>
+where
+    F: Fn(Client, usize) -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>> + Send + 'static,
+{
+    let calls: Vec<_> =
+        (0..n).map(|i| tokio::spawn(send(if i % 2 == 0 { &a.client } else { &b.client }.clone(), i))).collect();
+    let mut outcomes = Vec::new();
+    for call in calls {
+        outcomes.push(call.await.unwrap());
+    }
+    outcomes
+}
+
+/// The error code of an SDK error.
+fn code_of<E: aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata>(e: E) -> String {
+    error_of(e).0
+}
+
+fn one_success_and_the_rest<T: std::fmt::Debug>(results: &[Result<T, String>], error: &str) {
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+    assert!(results.iter().filter_map(|r| r.as_ref().err()).all(|e| e == error), "{results:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_racing_for_one_username_alias_or_code_get_exactly_one_success() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = test_database(&dir).await;
+    let webhook = "http://127.0.0.1:9/unused";
+    let a = Instance::start(&database, &dir.path().join("a"), webhook);
+    let b = Instance::start(&database, &dir.path().join("b"), webhook);
+    let pool =
+        a.client.create_user_pool().pool_name("race").alias_attributes(AliasAttributeType::Email).send().await.unwrap();
+    let pool = pool.user_pool().unwrap().id().unwrap().to_string();
+    let client = a
+        .client
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("app")
+        .explicit_auth_flows(F::AllowUserPasswordAuth)
+        .send()
+        .await
+        .unwrap();
+    let client = client.user_pool_client().unwrap().client_id().unwrap().to_string();
+
+    let signed_up = race(&a, &b, 8, |c, _| {
+        let client = client.clone();
+        async move {
+            c.sign_up().client_id(client).username("taken").password(PASSWORD).send().await.map(drop).map_err(code_of)
+        }
+    })
+    .await;
+    one_success_and_the_rest(&signed_up, "UsernameExistsException");
+
+    let email = |v: &str| AttributeType::builder().name("email").value(v).build().unwrap();
+    let verified = AttributeType::builder().name("email_verified").value("true").build().unwrap();
+    let created = race(&a, &b, 8, |c, i| {
+        let request = c
+            .admin_create_user()
+            .user_pool_id(&pool)
+            .username(format!("claimant{i}"))
+            .user_attributes(email("shared@example.com"))
+            .user_attributes(verified.clone())
+            .message_action(MessageActionType::Suppress);
+        async move { request.send().await.map(drop).map_err(code_of) }
+    })
+    .await;
+    one_success_and_the_rest(&created, "AliasExistsException");
+
+    // One code, verified by eight requests at once on both instances.
+    a.client
+        .admin_create_user()
+        .user_pool_id(&pool)
+        .username("jane")
+        .temporary_password(PASSWORD)
+        .user_attributes(email("jane@example.com"))
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    a.client
+        .admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("jane")
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    let t = b
+        .client
+        .initiate_auth()
+        .client_id(&client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "jane")
+        .auth_parameters("PASSWORD", PASSWORD)
+        .send()
+        .await
+        .unwrap();
+    let token = t.authentication_result().unwrap().access_token().unwrap().to_string();
+    a.client.get_user_attribute_verification_code().access_token(&token).attribute_name("email").send().await.unwrap();
+    let code = b.latest_code("jane@example.com").await;
+    let verified = race(&a, &b, 8, |c, _| {
+        let request = c.verify_user_attribute().access_token(&token).attribute_name("email").code(&code);
+        async move { request.send().await.map(drop).map_err(code_of) }
+    })
+    .await;
+    one_success_and_the_rest(&verified, "ExpiredCodeException");
 }
