@@ -8,7 +8,8 @@ SIGTERM and must exit with code 0 within 10 seconds.
 Backends: SQLite in the data directory by default. With ``COGNATE_TEST_BACKEND=postgres`` every
 server gets a fresh database on the PostgreSQL server ``TEST_DATABASE_URL`` names (``scripts/with-postgres``
 starts one). With ``COGNATE_TEST_ENDPOINT=http://HOST:PORT`` the shared ``server`` is an instance
-already running there (for trying a deployment, e.g. each of several instances in turn); tests that
+already running there (for trying a deployment, e.g. each of several instances in turn;
+``COGNATE_TEST_PUBLIC_URL`` names its ``--public-url`` when that is not its own address); tests that
 need a server of their own still start one.
 
 Fixtures:
@@ -194,6 +195,12 @@ class CognateServer:
         text = self._stderr_path.read_text("utf-8", "replace")
         return text[-limit:]
 
+    @property
+    def public_url(self) -> str:
+        """The base of the tokens' issuer: the server's own URL unless it was started with another
+        public URL (``COGNATE_TEST_PUBLIC_URL`` for an external instance)."""
+        return getattr(self, "explicit_public_url", None) or self.url
+
     # -- clients -------------------------------------------------------------------------------
 
     def client(self, validate: bool = True, **config):
@@ -240,6 +247,8 @@ class ExternalCognate(CognateServer):
         super().__init__(log_dir / "unused", log_dir)
         self.database_args = []
         self.external_url = url.rstrip("/")
+        self.url = self.external_url
+        self.explicit_public_url = os.environ.get("COGNATE_TEST_PUBLIC_URL")
 
     def start(self) -> None:
         self.url = self.external_url

@@ -95,8 +95,18 @@ def test_the_cli_creates_and_describes_a_pool(aws):
 
 def test_the_cli_lists_pools(aws):
     pool_id = ok(aws("create-user-pool", "--pool-name", unique_name("cli")))["UserPool"]["Id"]
-    listed = ok(aws("list-user-pools", "--max-results", "10"))["UserPools"]
-    assert pool_id in [p["Id"] for p in listed]
+    # Giving --max-results turns the CLI's own pagination off: follow NextToken by hand, as a
+    # server holding many pools needs.
+    ids, token = [], []
+    while True:
+        page = ok(aws("list-user-pools", "--max-results", "10", *token))
+        assert len(page["UserPools"]) <= 10
+        ids += [p["Id"] for p in page["UserPools"]]
+        if "NextToken" not in page:
+            break
+        token = ["--next-token", page["NextToken"]]
+    assert pool_id in ids
+    assert len(ids) == len(set(ids)), "no pool listed twice"
 
 
 def test_the_cli_creates_a_client_with_a_secret_and_describes_it(aws):

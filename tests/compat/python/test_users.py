@@ -417,7 +417,7 @@ def test_pycognito_aws_srp_for_an_unknown_user_is_not_found(idp, srp_user):
 
 
 def pycognito_user(server, srp_user: dict) -> Cognito:
-    return Cognito(
+    user = Cognito(
         srp_user["pool_id"],
         srp_user["client_id"],
         username=srp_user["username"],
@@ -425,11 +425,15 @@ def pycognito_user(server, srp_user: dict) -> Cognito:
         botocore_config=botocore.config.Config(retries={"total_max_attempts": 1}),
         boto3_client_kwargs={"endpoint_url": server.url},
     )
+    # pycognito takes the issuer (and the JWKS location) to be the endpoint: right when clients
+    # reach the service at its public URL; an instance reached directly behind it is told.
+    user.pool_domain_url = server.public_url
+    return user
 
 
 def test_pycognito_cognito_authenticates_with_srp_and_verifies_the_tokens_against_the_jwks(server, srp_user):
     user = pycognito_user(server, srp_user)
-    assert user.user_pool_url == f"{server.url}/{srp_user['pool_id']}"
+    assert user.user_pool_url == f"{server.public_url}/{srp_user['pool_id']}"
     # authenticate() runs SRP, then verifies both tokens' RS256 signatures, issuer, audience and
     # token_use against {url}/{poolId}/.well-known/jwks.json.
     user.authenticate(password=PASSWORD)
@@ -657,7 +661,7 @@ def test_the_access_token_carries_cognitos_claims(server, signed_in):
     header, claims = jwt_parts(signed_in["access"])
     assert header["alg"] == "RS256"
     assert header["kid"]
-    assert claims["iss"] == f"{server.url}/{signed_in['pool_id']}"
+    assert claims["iss"] == f"{server.public_url}/{signed_in['pool_id']}"
     assert claims["token_use"] == "access"
     assert claims["scope"] == "aws.cognito.signin.user.admin"
     assert claims["client_id"] == signed_in["client_id"]
@@ -671,7 +675,7 @@ def test_the_access_token_carries_cognitos_claims(server, signed_in):
 
 def test_the_id_token_carries_the_users_attributes(server, signed_in):
     _, claims = jwt_parts(signed_in["id"])
-    assert claims["iss"] == f"{server.url}/{signed_in['pool_id']}"
+    assert claims["iss"] == f"{server.public_url}/{signed_in['pool_id']}"
     assert claims["token_use"] == "id"
     assert claims["aud"] == signed_in["client_id"]
     assert claims["cognito:username"] == signed_in["username"]
@@ -694,7 +698,7 @@ def test_the_jwks_lists_the_tokens_signing_key(signed_in, jwks):
 
 
 def test_the_openid_configuration_names_the_issuer_and_jwks_uri(server, signed_in):
-    issuer = f"{server.url}/{signed_in['pool_id']}"
+    issuer = f"{server.public_url}/{signed_in['pool_id']}"
     config = get_json(f"{issuer}/.well-known/openid-configuration")
     assert config["issuer"] == issuer
     assert config["jwks_uri"] == f"{issuer}/.well-known/jwks.json"
@@ -710,7 +714,7 @@ def test_the_access_token_signature_verifies_with_pyjwt(server, signed_in, jwks)
         signed_in["access"],
         signing_key(jwks, signed_in["access"]),
         algorithms=["RS256"],
-        issuer=f"{server.url}/{signed_in['pool_id']}",
+        issuer=f"{server.public_url}/{signed_in['pool_id']}",
         options={"verify_aud": False, "require": ["exp", "iat", "iss", "sub"]},
     )
     assert claims["token_use"] == "access"
@@ -722,7 +726,7 @@ def test_the_id_token_signature_verifies_with_pyjwt_for_the_client_audience(serv
         signing_key(jwks, signed_in["id"]),
         algorithms=["RS256"],
         audience=signed_in["client_id"],
-        issuer=f"{server.url}/{signed_in['pool_id']}",
+        issuer=f"{server.public_url}/{signed_in['pool_id']}",
         options={"require": ["exp", "iat", "iss", "aud", "sub"]},
     )
     assert claims["token_use"] == "id"
