@@ -2,8 +2,10 @@
 //!
 //! `cargo xtask codegen [--check]` turns the pinned botocore service model in `xtask/model/` into the
 //! committed wire layer in `crates/model/src/generated/`. `cargo xtask fetch-model` refreshes that
-//! model from the pinned botocore wheel on PyPI.
+//! model from the pinned botocore wheel on PyPI. `cargo xtask bench` measures the release binary
+//! under HTTP load (and the peers with `--peers`); see `docs/performance.md`.
 
+mod bench;
 mod codegen;
 mod regex_translate;
 
@@ -35,7 +37,11 @@ fn run() -> Result<()> {
         }
         Some("fetch-model") => fetch_model(&root),
         Some("readme-table") => readme_table(&root),
-        _ => bail!("usage: cargo xtask codegen [--check] | cargo xtask fetch-model | cargo xtask readme-table"),
+        Some("bench") => bench::run(&root, &args[1..]),
+        _ => bail!(
+            "usage: cargo xtask codegen [--check] | cargo xtask fetch-model | cargo xtask readme-table | \
+             cargo xtask bench [--help]"
+        ),
     }
 }
 
