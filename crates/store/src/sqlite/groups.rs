@@ -32,7 +32,7 @@ impl GroupStore for SqliteStore {
         .bind(g.precedence)
         .bind(g.created_at)
         .bind(&g.pool_id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
@@ -62,7 +62,7 @@ impl GroupStore for SqliteStore {
             .bind(g.precedence)
             .bind(&g.pool_id)
             .bind(&g.name)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await
             .map_err(backend)?;
         Ok(done.rows_affected() == 1)
@@ -72,7 +72,7 @@ impl GroupStore for SqliteStore {
         let done = sqlx::query("DELETE FROM groups WHERE pool_id = ? AND name = ?")
             .bind(pool_id)
             .bind(name)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await
             .map_err(backend)?;
         Ok(done.rows_affected() == 1)
@@ -124,7 +124,7 @@ impl GroupStore for SqliteStore {
             .bind(pool_id)
             .bind(group)
             .bind(username_key)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await
             .map_err(backend)?;
         Ok(())

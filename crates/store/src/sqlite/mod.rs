@@ -1,7 +1,8 @@
-//! The SQLite backend: one database file in WAL mode, foreign keys on, a busy timeout so
-//! concurrent writers wait rather than fail, migrations embedded and applied at open. Write
-//! transactions begin IMMEDIATE, taking the write lock up front, so a read-then-write never
-//! fails half-way on a lock upgrade. Several processes may share the file (one machine).
+//! The SQLite backend: one database file in WAL mode, foreign keys on, migrations embedded and
+//! applied at open. Reads go through a pool of connections (WAL readers never block the writer);
+//! every write goes through one writer connection, so writers queue in the process instead of
+//! polling SQLite's lock, and write transactions begin IMMEDIATE, so a read-then-write never
+//! fails half-way on a lock upgrade. The busy timeout covers other processes sharing the file. Several processes may share the file (one machine).
 
 mod codes;
 mod groups;
@@ -24,7 +25,10 @@ use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 /// The store on one SQLite file.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
+    /// Readers.
     pub(crate) pool: SqlitePool,
+    /// The one writer.
+    pub(crate) writer: SqlitePool,
 }
 
 /// A backend failure.
@@ -49,9 +53,10 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections.unwrap_or(8))
-            .connect_with(connect)
+            .connect_with(connect.clone())
             .await
             .context("connecting")?;
+        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(connect).await.context("connecting")?;
         // Processes opening the same file take turns to migrate: SQLite has no advisory lock, so
         // an exclusive lock on a file beside the database stands in for one.
         let mut lock_path = path.as_os_str().to_owned();
@@ -66,7 +71,7 @@ impl SqliteStore {
         .context("taking the migration lock")?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await.context("applying migrations")?;
         drop(lock);
-        Ok(Self { pool })
+        Ok(Self { pool, writer })
     }
 
     /// Copies the database at `path` into the new file `to`, consistently, while other
@@ -91,7 +96,7 @@ impl SqliteStore {
 
     /// Begins a write transaction holding the write lock.
     pub(crate) async fn write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)
+        self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)
     }
 }
 
@@ -104,7 +109,8 @@ impl Store for SqliteStore {
 
     async fn close(&self) {
         // Checkpoint the WAL so the database file alone is complete, then close.
-        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await;
+        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.writer).await;
+        self.writer.close().await;
         self.pool.close().await;
     }
 
@@ -112,7 +118,7 @@ impl Store for SqliteStore {
         sqlx::query("INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
             .bind(name)
             .bind(candidate)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await
             .map_err(backend)?;
         let row = sqlx::query("SELECT value FROM server_secrets WHERE name = ?")

@@ -74,7 +74,7 @@ impl OutboxStore for SqliteStore {
     }
 
     async fn clear_messages(&self) -> StoreResult<u64> {
-        let done = sqlx::query("DELETE FROM outbox").execute(&self.pool).await.map_err(backend)?;
+        let done = sqlx::query("DELETE FROM outbox").execute(&self.writer).await.map_err(backend)?;
         Ok(done.rows_affected())
     }
 
@@ -115,7 +115,7 @@ impl OutboxStore for SqliteStore {
             .bind(next_attempt_at)
             .bind(error)
             .bind(id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await
             .map_err(backend)?;
         Ok(())

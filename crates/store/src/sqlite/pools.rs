@@ -38,7 +38,7 @@ impl PoolStore for SqliteStore {
             .bind(&p.document)
             .bind(p.created_at)
             .bind(p.version)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await
             .map_err(|e| match &e {
                 sqlx::Error::Database(d) if d.is_unique_violation() => {
@@ -66,7 +66,7 @@ impl PoolStore for SqliteStore {
                 .bind(p.version)
                 .bind(&p.id)
                 .bind(p.version - 1)
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await
                 .map_err(backend)?;
         Ok(done.rows_affected() == 1)
@@ -75,7 +75,7 @@ impl PoolStore for SqliteStore {
     async fn delete_pool(&self, id: &str) -> StoreResult<bool> {
         // Clients go with it (ON DELETE CASCADE), in the same statement's transaction.
         let done =
-            sqlx::query("DELETE FROM user_pools WHERE id = ?").bind(id).execute(&self.pool).await.map_err(backend)?;
+            sqlx::query("DELETE FROM user_pools WHERE id = ?").bind(id).execute(&self.writer).await.map_err(backend)?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -104,7 +104,7 @@ impl PoolStore for SqliteStore {
         .bind(c.created_at)
         .bind(c.version)
         .bind(&c.pool_id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map_err(|e| match &e {
             sqlx::Error::Database(d) if d.is_unique_violation() => {
@@ -137,7 +137,7 @@ impl PoolStore for SqliteStore {
         .bind(&c.client_id)
         .bind(&c.pool_id)
         .bind(c.version - 1)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map_err(backend)?;
         Ok(done.rows_affected() == 1)
@@ -147,7 +147,7 @@ impl PoolStore for SqliteStore {
         let done = sqlx::query("DELETE FROM user_pool_clients WHERE pool_id = ? AND client_id = ?")
             .bind(pool_id)
             .bind(client_id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await
             .map_err(backend)?;
         Ok(done.rows_affected() == 1)

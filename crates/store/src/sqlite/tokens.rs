@@ -58,7 +58,7 @@ impl TokenStore for SqliteStore {
         .bind(k.created_at)
         .bind(&k.pool_id)
         .bind(&k.pool_id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map_err(backend)?;
         Ok(done.rows_affected() == 1)
@@ -75,7 +75,7 @@ impl TokenStore for SqliteStore {
             .bind(s.created_at)
             .bind(s.expires_at)
             .bind(i64::from(s.revoked))
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await
             .map_err(backend)?;
         Ok(())
@@ -102,7 +102,7 @@ impl TokenStore for SqliteStore {
     async fn revoke_session(&self, id: &str) -> StoreResult<bool> {
         let done = sqlx::query("UPDATE sessions SET revoked = 1 WHERE id = ?")
             .bind(id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await
             .map_err(backend)?;
         Ok(done.rows_affected() == 1)
@@ -112,7 +112,7 @@ impl TokenStore for SqliteStore {
         sqlx::query("UPDATE sessions SET revoked = 1 WHERE pool_id = ? AND username_key = ?")
             .bind(pool_id)
             .bind(username_key)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await
             .map_err(backend)?;
         Ok(())
@@ -130,7 +130,7 @@ impl TokenStore for SqliteStore {
         .bind(&c.kind)
         .bind(&c.state)
         .bind(c.expires_at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await
         .map_err(backend)?;
         Ok(())
@@ -142,7 +142,7 @@ impl TokenStore for SqliteStore {
              RETURNING id, pool_id, username_key, client_id, kind, state, expires_at",
         )
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.writer)
         .await
         .map_err(backend)?;
         Ok(row.map(|r| ChallengeRecord {
