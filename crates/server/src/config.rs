@@ -61,6 +61,10 @@ pub struct ServeArgs {
     /// The most database connections this instance opens [default: 8 on SQLite, 16 on PostgreSQL].
     #[arg(long, env = "COGNATE_DATABASE_POOL_SIZE", value_name = "N")]
     pub database_pool_size: Option<u32>,
+    /// Power-loss-safe SQLite commits (`synchronous=FULL`: an fsync per group commit) rather than
+    /// crash-safe ones (`NORMAL`) [default: false]. PostgreSQL follows its `synchronous_commit`.
+    #[arg(long, env = "COGNATE_DATABASE_DURABLE", value_name = "BOOL")]
+    pub database_durable: Option<bool>,
     /// AWS region used in pool ids and ARNs [default: us-east-1].
     #[arg(long, env = "COGNATE_REGION", value_name = "REGION")]
     pub region: Option<String>,
@@ -223,6 +227,8 @@ pub struct DatabaseFile {
     pub url: Option<String>,
     /// The most connections this instance opens.
     pub pool_size: Option<u32>,
+    /// Power-loss-safe SQLite commits.
+    pub durable: Option<bool>,
 }
 
 /// `quotas` in the file: a word or a table.
@@ -290,6 +296,8 @@ pub struct Settings {
     pub database_url: Option<Secret>,
     /// The most database connections; `None`: the backend's default.
     pub database_pool_size: Option<u32>,
+    /// Power-loss-safe SQLite commits.
+    pub database_durable: bool,
     /// AWS region.
     pub region: String,
     /// Public base URL; `None` means `http://<bound address>`.
@@ -335,6 +343,7 @@ impl Default for Settings {
             data_dir: PathBuf::from("./.cognate"),
             database_url: None,
             database_pool_size: None,
+            database_durable: false,
             region: "us-east-1".into(),
             public_url: None,
             account_id: "000000000000".into(),
@@ -384,6 +393,7 @@ impl Settings {
             data_dir: args.data_dir.or(file.data_dir).unwrap_or(d.data_dir),
             database_url: args.database_url.or(database.url).map(Secret),
             database_pool_size: args.database_pool_size.or(database.pool_size),
+            database_durable: args.database_durable.or(database.durable).unwrap_or(false),
             region: args.region.or(file.region).unwrap_or(d.region),
             public_url: args.public_url.or(file.public_url),
             account_id: args.account_id.or(file.account_id).unwrap_or(d.account_id),

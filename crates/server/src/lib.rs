@@ -79,7 +79,10 @@ impl Server {
     pub async fn start(settings: Settings, overrides: Overrides) -> anyhow::Result<Server> {
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
-        let options = cognate_store::StoreOptions { max_connections: settings.database_pool_size };
+        let options = cognate_store::StoreOptions {
+            max_connections: settings.database_pool_size,
+            durable: settings.database_durable,
+        };
         let url = settings.database_url();
         let store = cognate_store::open(&url, &options).await?;
         tracing::info!(database = %without_credentials(&url), "store opened");
@@ -199,9 +202,9 @@ impl Server {
         self.task.await.context("server task")?
     }
 
-    /// Serves until the process receives SIGINT or SIGTERM, then stops cleanly.
-    pub async fn run_until_signalled(self) -> anyhow::Result<()> {
-        shutdown_signal().await;
+    /// Serves until `signalled` completes (see [`shutdown_signal`]), then stops cleanly.
+    pub async fn run_until(self, signalled: impl std::future::Future<Output = ()>) -> anyhow::Result<()> {
+        signalled.await;
         tracing::info!("shutting down");
         self.stop().await
     }
@@ -266,23 +269,25 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     r.into_response()
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// Listens for SIGINT and SIGTERM from the moment it is called (so a signal that arrives before
+/// the returned future is awaited is not lost); the future completes on the first of them.
+#[cfg(unix)]
+pub fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+    let mut int = signal(SignalKind::interrupt()).context("listening for SIGINT")?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = int.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
+    })
+}
+
+/// Listens for Ctrl-C; the future completes on it.
+#[cfg(not(unix))]
+pub fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }

@@ -59,12 +59,14 @@ fn main() -> ExitCode {
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let server = Server::start(settings, Overrides::default()).await?;
+    // Signals are caught from here on: one sent as soon as the ready line is read stops cleanly.
+    let signalled = cognate_server::shutdown_signal()?;
     // The one line scripts and tests wait for.
     println!("cognate listening on http://{}", server.addr());
     if let Some(tls) = server.tls_addr() {
         println!("cognate listening on https://{tls}");
     }
-    server.run_until_signalled().await
+    server.run_until(signalled).await
 }
 
 fn init_logging(filter: &str) {

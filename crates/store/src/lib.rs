@@ -24,6 +24,10 @@ pub use sqlite::SqliteStore;
 pub struct StoreOptions {
     /// The most connections the pool opens [default: 8 on SQLite, 16 on PostgreSQL].
     pub max_connections: Option<u32>,
+    /// Power-loss-safe commits: SQLite `synchronous=FULL` (an fsync per group commit) instead of
+    /// `NORMAL` (durable across a crash of the process, not of the machine). PostgreSQL commits
+    /// follow the server's `synchronous_commit`.
+    pub durable: bool,
 }
 
 /// The backend a database URL names.

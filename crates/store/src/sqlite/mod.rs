@@ -1,8 +1,13 @@
 //! The SQLite backend: one database file in WAL mode, foreign keys on, migrations embedded and
-//! applied at open. Reads go through a pool of connections (WAL readers never block the writer);
-//! every write goes through one writer connection, so writers queue in the process instead of
-//! polling SQLite's lock, and write transactions begin IMMEDIATE, so a read-then-write never
-//! fails half-way on a lock upgrade. The busy timeout covers other processes sharing the file. Several processes may share the file (one machine).
+//! applied at open.
+//!
+//! Writes go to one writer thread that owns the write connection. It takes every unit of work
+//! queued at that moment and commits them together (group commit): each unit runs inside its own
+//! savepoint, so one that fails or backs out leaves the others alone, and no caller is answered
+//! before the commit that holds its writes. Under load that turns many small commits (and, with
+//! `synchronous=FULL`, many fsyncs) into few. Point reads run on pooled read connections in
+//! place (a WAL reader never waits for the writer; a point read takes microseconds); scans run
+//! on the blocking pool. The busy timeout covers other processes sharing the file.
 
 mod codes;
 mod groups;
@@ -13,65 +18,213 @@ mod users;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
 use async_trait::async_trait;
 use cognate_core::ports::store::{StoreError, StoreResult};
 use cognate_core::ports::Store;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::{Connection, OptionalExtension};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+
+use crate::StoreOptions;
+
+/// How many queued units of work one commit takes at most.
+const GROUP_MAX: usize = 512;
 
 /// The store on one SQLite file.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SqliteStore {
-    /// Readers.
-    pub(crate) pool: SqlitePool,
-    /// The one writer.
-    pub(crate) writer: SqlitePool,
+    readers: r2d2::Pool<SqliteConnectionManager>,
+    writer: Arc<Writer>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SqliteStore")
+    }
 }
 
 /// A backend failure.
-pub(crate) fn backend(e: sqlx::Error) -> StoreError {
+pub(crate) fn backend(e: rusqlite::Error) -> StoreError {
     StoreError::Backend(anyhow::Error::new(e))
 }
 
-/// Whether an error is a uniqueness violation.
-pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+/// The message of a uniqueness violation (`UNIQUE constraint failed: table.column, …`).
+pub(crate) fn unique_violation(e: &rusqlite::Error) -> Option<&str> {
+    match e {
+        rusqlite::Error::SqliteFailure(f, message)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+        {
+            Some(message.as_deref().unwrap_or_default())
+        }
+        _ => None,
+    }
+}
+
+/// What a unit of work decided: keep its writes, or undo them (a precondition did not hold).
+pub(crate) enum Unit<R> {
+    /// Commit what the unit wrote.
+    Keep(R),
+    /// Roll the unit's writes back and answer `R`.
+    Undo(R),
+}
+
+/// A unit of work for the writer, and what to do once its fate is known.
+type Job = Box<dyn FnOnce(&Connection) -> Done + Send>;
+
+/// A unit's outcome: whether to keep its writes, and how to answer once the commit is done.
+struct Done {
+    keep: bool,
+    answer: Box<dyn FnOnce(Result<(), String>) + Send>,
+}
+
+struct Writer {
+    jobs: Mutex<Option<mpsc::Sender<Job>>>,
+    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+fn configure(conn: &Connection, synchronous: &str) -> rusqlite::Result<()> {
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = {synchronous};"
+    ))
+}
+
+/// The writer thread: takes what is queued, runs each unit in a savepoint, commits once.
+fn write_loop(conn: Connection, jobs: mpsc::Receiver<Job>) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < GROUP_MAX {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let mut answers = Vec::with_capacity(batch.len());
+        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+            // Nothing of the batch runs; dropping a job answers its caller with an error.
+            tracing::error!(error = %e, "beginning a write transaction");
+            drop(batch);
+            continue;
+        }
+        for job in batch {
+            let savepoint = conn.execute_batch("SAVEPOINT unit");
+            let done = job(&conn);
+            let settled = match (savepoint, done.keep) {
+                (Ok(()), true) => conn.execute_batch("RELEASE unit"),
+                (Ok(()), false) => conn.execute_batch("ROLLBACK TO unit; RELEASE unit"),
+                (Err(e), _) => Err(e),
+            };
+            answers.push((done.answer, settled.err().map(|e| e.to_string())));
+        }
+        let committed = conn.execute_batch("COMMIT").map_err(|e| e.to_string());
+        if committed.is_err() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        for (answer, unit_error) in answers {
+            answer(match (&committed, unit_error) {
+                (Err(e), _) => Err(format!("committing: {e}")),
+                (Ok(()), Some(e)) => Err(e),
+                (Ok(()), None) => Ok(()),
+            });
+        }
+    }
 }
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and applies the migrations.
-    pub async fn open(path: &Path, options: &crate::StoreOptions) -> anyhow::Result<Self> {
-        let connect = SqliteConnectOptions::from_str("sqlite://")?
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(options.max_connections.unwrap_or(8))
-            .connect_with(connect.clone())
-            .await
-            .context("connecting")?;
-        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(connect).await.context("connecting")?;
-        // Processes opening the same file take turns to migrate: SQLite has no advisory lock, so
-        // an exclusive lock on a file beside the database stands in for one.
-        let mut lock_path = path.as_os_str().to_owned();
-        lock_path.push(".lock");
-        let lock = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
-            let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path)?;
-            file.lock()?;
-            Ok(file)
+    pub async fn open(path: &Path, options: &StoreOptions) -> anyhow::Result<Self> {
+        migrate(path).await?;
+        let synchronous = if options.durable { "FULL" } else { "NORMAL" };
+        let manager = SqliteConnectionManager::file(path).with_init(|c| configure(c, "NORMAL"));
+        let readers = r2d2::Pool::builder()
+            .max_size(options.max_connections.unwrap_or(8).max(2))
+            .min_idle(Some(2))
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager)
+            .context("opening read connections")?;
+        let conn = Connection::open(path).context("opening the write connection")?;
+        configure(&conn, synchronous).context("configuring the write connection")?;
+        let (tx, rx) = mpsc::channel::<Job>();
+        let thread = std::thread::Builder::new()
+            .name("cognate-sqlite-writer".into())
+            .spawn(move || write_loop(conn, rx))
+            .context("starting the writer thread")?;
+        Ok(Self { readers, writer: Arc::new(Writer { jobs: Mutex::new(Some(tx)), thread: Mutex::new(Some(thread)) }) })
+    }
+
+    /// Runs a unit of work on the writer; answers once the commit that holds it is done.
+    pub(crate) async fn write<R, F>(&self, work: F) -> StoreResult<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<Unit<R>> + Send + 'static,
+    {
+        let (tx, rx) = tokio::sync::oneshot::channel::<StoreResult<R>>();
+        let job: Job = Box::new(move |conn| {
+            let (keep, result) = match work(conn) {
+                Ok(Unit::Keep(r)) => (true, Ok(r)),
+                Ok(Unit::Undo(r)) => (false, Ok(r)),
+                Err(e) => (false, Err(e)),
+            };
+            Done {
+                keep,
+                answer: Box::new(move |settled| {
+                    let _ = tx.send(match settled {
+                        Ok(()) => result,
+                        Err(why) => Err(StoreError::Backend(anyhow::anyhow!(why))),
+                    });
+                }),
+            }
+        });
+        let sent = match self.writer.jobs.lock() {
+            Ok(guard) => guard.as_ref().map(|jobs| jobs.send(job).is_ok()).unwrap_or(false),
+            Err(_) => false,
+        };
+        if !sent {
+            return Err(StoreError::Backend(anyhow::anyhow!("the store is closed")));
+        }
+        rx.await.map_err(|_| StoreError::Backend(anyhow::anyhow!("the write was not done (see the log)")))?
+    }
+
+    /// A write that is one statement (or a few) and always kept.
+    pub(crate) async fn write_kept<R, F>(&self, work: F) -> StoreResult<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> StoreResult<R> + Send + 'static,
+    {
+        self.write(move |conn| work(conn).map(Unit::Keep)).await
+    }
+
+    /// A point read, run in place on a pooled connection (microseconds; a WAL reader never
+    /// waits for the writer). Falls back to the blocking pool when every connection is busy.
+    pub(crate) async fn read<R, F>(&self, work: F) -> StoreResult<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> rusqlite::Result<R> + Send + 'static,
+    {
+        if let Some(conn) = self.readers.try_get() {
+            return work(&conn).map_err(backend);
+        }
+        self.scan(work).await
+    }
+
+    /// A read that may take long (a listing): run on the blocking pool.
+    pub(crate) async fn scan<R, F>(&self, work: F) -> StoreResult<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> rusqlite::Result<R> + Send + 'static,
+    {
+        let readers = self.readers.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = readers.get().map_err(|e| StoreError::Backend(anyhow::Error::new(e)))?;
+            work(&conn).map_err(backend)
         })
         .await
-        .context("waiting for the migration lock")?
-        .context("taking the migration lock")?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await.context("applying migrations")?;
-        drop(lock);
-        Ok(Self { pool, writer })
+        .map_err(|e| StoreError::Backend(anyhow::Error::new(e)))?
     }
 
     /// Copies the database at `path` into the new file `to`, consistently, while other
@@ -83,49 +236,87 @@ impl SqliteStore {
         if !path.exists() {
             anyhow::bail!("there is no database at {}", path.display());
         }
-        let connect = SqliteConnectOptions::from_str("sqlite://")?
-            .filename(path)
-            .create_if_missing(false)
-            .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(1).connect_with(connect).await.context("connecting")?;
-        let target = to.to_str().context("the backup path is not UTF-8")?;
-        sqlx::query("VACUUM INTO ?").bind(target).execute(&pool).await.context("writing the backup")?;
-        pool.close().await;
-        Ok(())
+        let (path, to) = (path.to_path_buf(), to.to_path_buf());
+        tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+            let conn = Connection::open(&path).context("connecting")?;
+            conn.busy_timeout(Duration::from_secs(10))?;
+            let target = to.to_str().context("the backup path is not UTF-8")?;
+            conn.execute("VACUUM INTO ?1", [target]).context("writing the backup")?;
+            Ok(())
+        })
+        .await?
     }
+}
 
-    /// Begins a write transaction holding the write lock.
-    pub(crate) async fn write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
-        self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend)
-    }
+/// Applies the migrations. Processes opening the same file take turns: SQLite has no advisory
+/// lock, so an exclusive lock on a file beside the database stands in for one.
+async fn migrate(path: &Path) -> anyhow::Result<()> {
+    let mut lock_path = path.as_os_str().to_owned();
+    lock_path.push(".lock");
+    let lock = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
+        let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path)?;
+        file.lock()?;
+        Ok(file)
+    })
+    .await
+    .context("waiting for the migration lock")?
+    .context("taking the migration lock")?;
+    let connect = SqliteConnectOptions::from_str("sqlite://")?
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(connect).await.context("connecting")?;
+    sqlx::migrate!("./migrations/sqlite").run(&pool).await.context("applying migrations")?;
+    pool.close().await;
+    drop(lock);
+    Ok(())
 }
 
 #[async_trait]
 impl Store for SqliteStore {
     async fn health(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(backend)?;
+        self.read(|c| c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))).await?;
         Ok(())
     }
 
     async fn close(&self) {
-        // Checkpoint the WAL so the database file alone is complete, then close.
-        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.writer).await;
-        self.writer.close().await;
-        self.pool.close().await;
+        // Let the writer finish what is queued, then checkpoint the WAL so the database file
+        // alone is complete.
+        let _ = self
+            .write_kept(|c| {
+                c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())).map_err(backend)?;
+                Ok(())
+            })
+            .await;
+        if let Ok(mut jobs) = self.writer.jobs.lock() {
+            jobs.take();
+        }
+        let thread = self.writer.thread.lock().ok().and_then(|mut t| t.take());
+        if let Some(thread) = thread {
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        }
+        let readers = self.readers.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            if let Ok(conn) = readers.get() {
+                let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+            }
+        })
+        .await;
     }
 
     async fn server_secret(&self, name: &str, candidate: &[u8]) -> StoreResult<Vec<u8>> {
-        sqlx::query("INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
-            .bind(name)
-            .bind(candidate)
-            .execute(&self.writer)
-            .await
-            .map_err(backend)?;
-        let row = sqlx::query("SELECT value FROM server_secrets WHERE name = ?")
-            .bind(name)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(row.get("value"))
+        let (name, candidate) = (name.to_string(), candidate.to_vec());
+        self.write_kept(move |c| {
+            c.prepare_cached("INSERT INTO server_secrets (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING")
+                .and_then(|mut s| s.execute(rusqlite::params![name, candidate]))
+                .map_err(backend)?;
+            c.prepare_cached("SELECT value FROM server_secrets WHERE name = ?1")
+                .and_then(|mut s| s.query_row([&name], |r| r.get(0)).optional())
+                .map_err(backend)?
+                .ok_or_else(|| StoreError::Backend(anyhow::anyhow!("server secret {name} vanished")))
+        })
+        .await
     }
 }

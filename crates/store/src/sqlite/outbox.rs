@@ -3,53 +3,54 @@
 use async_trait::async_trait;
 use cognate_core::ports::store::{MessageFilter, OutboxStore, StoreResult};
 use cognate_core::ports::OutboxMessage;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
+use rusqlite::{params, params_from_iter, Connection, Row};
 
 use super::{backend, SqliteStore};
 
 const COLUMNS: &str = "id, pool_id, username, medium, destination, sender, subject, body, created_at, status, \
                        attempts, next_attempt_at, last_error";
 
-fn message_row(r: &SqliteRow) -> OutboxMessage {
-    OutboxMessage {
-        id: r.get("id"),
-        pool_id: r.get("pool_id"),
-        username: r.get("username"),
-        medium: r.get("medium"),
-        destination: r.get("destination"),
-        sender: r.get("sender"),
-        subject: r.get("subject"),
-        body: r.get("body"),
-        created_at: r.get("created_at"),
-        status: r.get("status"),
-        attempts: r.get("attempts"),
-        next_attempt_at: r.get("next_attempt_at"),
-        last_error: r.get("last_error"),
-    }
+fn message_row(r: &Row<'_>) -> rusqlite::Result<OutboxMessage> {
+    Ok(OutboxMessage {
+        id: r.get("id")?,
+        pool_id: r.get("pool_id")?,
+        username: r.get("username")?,
+        medium: r.get("medium")?,
+        destination: r.get("destination")?,
+        sender: r.get("sender")?,
+        subject: r.get("subject")?,
+        body: r.get("body")?,
+        created_at: r.get("created_at")?,
+        status: r.get("status")?,
+        attempts: r.get("attempts")?,
+        next_attempt_at: r.get("next_attempt_at")?,
+        last_error: r.get("last_error")?,
+    })
 }
 
 /// Adds a message; `seq` orders messages written in the same millisecond.
-pub(crate) async fn insert(tx: &mut Transaction<'static, Sqlite>, m: &OutboxMessage) -> StoreResult<()> {
-    sqlx::query(&format!(
+pub(crate) fn insert(c: &Connection, m: &OutboxMessage) -> StoreResult<()> {
+    c.prepare_cached(&format!(
         "INSERT INTO outbox (seq, {COLUMNS}) VALUES ((SELECT IFNULL(MAX(seq), 0) + 1 FROM outbox), \
-         ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+         ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
     ))
-    .bind(&m.id)
-    .bind(&m.pool_id)
-    .bind(&m.username)
-    .bind(&m.medium)
-    .bind(&m.destination)
-    .bind(&m.sender)
-    .bind(&m.subject)
-    .bind(&m.body)
-    .bind(m.created_at)
-    .bind(&m.status)
-    .bind(m.attempts)
-    .bind(m.next_attempt_at)
-    .bind(&m.last_error)
-    .execute(&mut **tx)
-    .await
+    .and_then(|mut s| {
+        s.execute(params![
+            m.id,
+            m.pool_id,
+            m.username,
+            m.medium,
+            m.destination,
+            m.sender,
+            m.subject,
+            m.body,
+            m.created_at,
+            m.status,
+            m.attempts,
+            m.next_attempt_at,
+            m.last_error
+        ])
+    })
     .map_err(backend)?;
     Ok(())
 }
@@ -57,48 +58,52 @@ pub(crate) async fn insert(tx: &mut Transaction<'static, Sqlite>, m: &OutboxMess
 #[async_trait]
 impl OutboxStore for SqliteStore {
     async fn list_messages(&self, filter: &MessageFilter, limit: u32) -> StoreResult<Vec<OutboxMessage>> {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COLUMNS} FROM outbox WHERE 1 = 1"));
-        for (column, value) in [
-            ("pool_id", &filter.pool_id),
-            ("username", &filter.username),
-            ("destination", &filter.destination),
-            ("medium", &filter.medium),
-        ] {
-            if let Some(v) = value {
-                q.push(format!(" AND {column} = ")).push_bind(v.clone());
+        let filter = filter.clone();
+        self.scan(move |c| {
+            let mut sql = format!("SELECT {COLUMNS} FROM outbox WHERE 1 = 1");
+            let mut values: Vec<String> = Vec::new();
+            for (column, value) in [
+                ("pool_id", &filter.pool_id),
+                ("username", &filter.username),
+                ("destination", &filter.destination),
+                ("medium", &filter.medium),
+            ] {
+                if let Some(v) = value {
+                    values.push(v.clone());
+                    sql.push_str(&format!(" AND {column} = ?{}", values.len()));
+                }
             }
-        }
-        q.push(" ORDER BY seq DESC LIMIT ").push_bind(i64::from(limit));
-        let rows = q.build().fetch_all(&self.pool).await.map_err(backend)?;
-        Ok(rows.iter().map(message_row).collect())
+            sql.push_str(&format!(" ORDER BY seq DESC LIMIT {limit}"));
+            c.prepare(&sql)?.query_map(params_from_iter(values), message_row)?.collect()
+        })
+        .await
     }
 
     async fn clear_messages(&self) -> StoreResult<u64> {
-        let done = sqlx::query("DELETE FROM outbox").execute(&self.writer).await.map_err(backend)?;
-        Ok(done.rows_affected())
+        self.write_kept(|c| {
+            let n = c.execute("DELETE FROM outbox", []).map_err(backend)?;
+            Ok(n as u64)
+        })
+        .await
     }
 
     async fn claim_messages(&self, now: i64, lease_until: i64, limit: u32) -> StoreResult<Vec<OutboxMessage>> {
-        let mut tx = self.write().await?;
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY seq LIMIT ?"
-        ))
-        .bind(now)
-        .bind(i64::from(limit))
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(backend)?;
-        let messages: Vec<OutboxMessage> = rows.iter().map(message_row).collect();
-        for m in &messages {
-            sqlx::query("UPDATE outbox SET next_attempt_at = ? WHERE id = ?")
-                .bind(lease_until)
-                .bind(&m.id)
-                .execute(&mut *tx)
-                .await
+        self.write_kept(move |c| {
+            // One statement under the single writer: due messages leased and returned.
+            let mut rows: Vec<(i64, OutboxMessage)> = c
+                .prepare_cached(&format!(
+                    "UPDATE outbox SET next_attempt_at = ?1 WHERE id IN (\
+                     SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?2 ORDER BY seq LIMIT ?3) \
+                     RETURNING seq, {COLUMNS}"
+                ))
+                .and_then(|mut s| {
+                    s.query_map(params![lease_until, now, limit], |r| Ok((r.get("seq")?, message_row(r)?)))?.collect()
+                })
                 .map_err(backend)?;
-        }
-        tx.commit().await.map_err(backend)?;
-        Ok(messages)
+            rows.sort_by_key(|(seq, _)| *seq);
+            Ok(rows.into_iter().map(|(_, m)| m).collect())
+        })
+        .await
     }
 
     async fn finish_message(
@@ -109,15 +114,15 @@ impl OutboxStore for SqliteStore {
         next_attempt_at: i64,
         error: Option<&str>,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?")
-            .bind(status)
-            .bind(attempts)
-            .bind(next_attempt_at)
-            .bind(error)
-            .bind(id)
-            .execute(&self.writer)
-            .await
+        let (id, status, error) = (id.to_string(), status.to_string(), error.map(str::to_string));
+        self.write_kept(move |c| {
+            c.prepare_cached(
+                "UPDATE outbox SET status = ?1, attempts = ?2, next_attempt_at = ?3, last_error = ?4 WHERE id = ?5",
+            )
+            .and_then(|mut s| s.execute(params![status, attempts, next_attempt_at, error, id]))
             .map_err(backend)?;
-        Ok(())
+            Ok(())
+        })
+        .await
     }
 }

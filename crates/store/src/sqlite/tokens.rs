@@ -2,157 +2,173 @@
 
 use async_trait::async_trait;
 use cognate_core::ports::store::{ChallengeRecord, KeyRecord, SessionRecord, StoreResult, TokenStore};
-use sqlx::sqlite::SqliteRow;
-use sqlx::Row;
+use rusqlite::{params, OptionalExtension, Row};
 
 use super::{backend, SqliteStore};
 
 const SESSION_COLUMNS: &str =
     "id, pool_id, username_key, client_id, refresh_hash, auth_time, created_at, expires_at, revoked";
 
-fn session_row(r: &SqliteRow) -> SessionRecord {
-    SessionRecord {
-        id: r.get("id"),
-        pool_id: r.get("pool_id"),
-        username_key: r.get("username_key"),
-        client_id: r.get("client_id"),
-        refresh_hash: r.get("refresh_hash"),
-        auth_time: r.get("auth_time"),
-        created_at: r.get("created_at"),
-        expires_at: r.get("expires_at"),
-        revoked: r.get::<i64, _>("revoked") != 0,
-    }
+fn session_row(r: &Row<'_>) -> rusqlite::Result<SessionRecord> {
+    Ok(SessionRecord {
+        id: r.get("id")?,
+        pool_id: r.get("pool_id")?,
+        username_key: r.get("username_key")?,
+        client_id: r.get("client_id")?,
+        refresh_hash: r.get("refresh_hash")?,
+        auth_time: r.get("auth_time")?,
+        created_at: r.get("created_at")?,
+        expires_at: r.get("expires_at")?,
+        revoked: r.get::<_, i64>("revoked")? != 0,
+    })
 }
 
 #[async_trait]
 impl TokenStore for SqliteStore {
     async fn signing_keys(&self, pool_id: &str) -> StoreResult<Vec<KeyRecord>> {
-        let rows = sqlx::query(
-            "SELECT pool_id, kid, private_key, created_at FROM signing_keys WHERE pool_id = ? ORDER BY created_at, kid",
-        )
-        .bind(pool_id)
-        .fetch_all(&self.pool)
+        let pool_id = pool_id.to_string();
+        self.read(move |c| {
+            c.prepare_cached(
+                "SELECT pool_id, kid, private_key, created_at FROM signing_keys WHERE pool_id = ?1 \
+                 ORDER BY created_at, kid",
+            )?
+            .query_map([pool_id], |r| {
+                Ok(KeyRecord {
+                    pool_id: r.get("pool_id")?,
+                    kid: r.get("kid")?,
+                    private_key: r.get("private_key")?,
+                    created_at: r.get("created_at")?,
+                })
+            })?
+            .collect()
+        })
         .await
-        .map_err(backend)?;
-        Ok(rows
-            .iter()
-            .map(|r| KeyRecord {
-                pool_id: r.get("pool_id"),
-                kid: r.get("kid"),
-                private_key: r.get("private_key"),
-                created_at: r.get("created_at"),
-            })
-            .collect())
     }
 
     async fn insert_first_signing_key(&self, k: &KeyRecord) -> StoreResult<bool> {
-        // One statement under SQLite's single writer: "has no key yet" and the insert are one step.
-        let done = sqlx::query(
-            "INSERT INTO signing_keys (pool_id, kid, private_key, created_at) SELECT ?, ?, ?, ? \
-             WHERE EXISTS (SELECT 1 FROM user_pools WHERE id = ?) \
-             AND NOT EXISTS (SELECT 1 FROM signing_keys WHERE pool_id = ?)",
-        )
-        .bind(&k.pool_id)
-        .bind(&k.kid)
-        .bind(&k.private_key)
-        .bind(k.created_at)
-        .bind(&k.pool_id)
-        .bind(&k.pool_id)
-        .execute(&self.writer)
+        let k = k.clone();
+        // One statement under the single writer: "has no key yet" and the insert are one step.
+        self.write_kept(move |c| {
+            let n = c
+                .prepare_cached(
+                    "INSERT INTO signing_keys (pool_id, kid, private_key, created_at) SELECT ?1, ?2, ?3, ?4 \
+                     WHERE EXISTS (SELECT 1 FROM user_pools WHERE id = ?1) \
+                     AND NOT EXISTS (SELECT 1 FROM signing_keys WHERE pool_id = ?1)",
+                )
+                .and_then(|mut s| s.execute(params![k.pool_id, k.kid, k.private_key, k.created_at]))
+                .map_err(backend)?;
+            Ok(n == 1)
+        })
         .await
-        .map_err(backend)?;
-        Ok(done.rows_affected() == 1)
     }
 
     async fn insert_session(&self, s: &SessionRecord) -> StoreResult<()> {
-        sqlx::query(&format!("INSERT INTO sessions ({SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))
-            .bind(&s.id)
-            .bind(&s.pool_id)
-            .bind(&s.username_key)
-            .bind(&s.client_id)
-            .bind(&s.refresh_hash)
-            .bind(s.auth_time)
-            .bind(s.created_at)
-            .bind(s.expires_at)
-            .bind(i64::from(s.revoked))
-            .execute(&self.writer)
-            .await
+        let s = s.clone();
+        self.write_kept(move |c| {
+            c.prepare_cached(&format!(
+                "INSERT INTO sessions ({SESSION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+            ))
+            .and_then(|mut st| {
+                st.execute(params![
+                    s.id,
+                    s.pool_id,
+                    s.username_key,
+                    s.client_id,
+                    s.refresh_hash,
+                    s.auth_time,
+                    s.created_at,
+                    s.expires_at,
+                    i64::from(s.revoked)
+                ])
+            })
             .map_err(backend)?;
-        Ok(())
+            Ok(())
+        })
+        .await
     }
 
     async fn get_session(&self, id: &str) -> StoreResult<Option<SessionRecord>> {
-        let row = sqlx::query(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(row.as_ref().map(session_row))
+        let id = id.to_string();
+        self.read(move |c| {
+            c.prepare_cached(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"))?
+                .query_row([id], session_row)
+                .optional()
+        })
+        .await
     }
 
     async fn find_session_by_refresh(&self, refresh_hash: &str) -> StoreResult<Option<SessionRecord>> {
-        let row = sqlx::query(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE refresh_hash = ?"))
-            .bind(refresh_hash)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(row.as_ref().map(session_row))
+        let refresh_hash = refresh_hash.to_string();
+        self.read(move |c| {
+            c.prepare_cached(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE refresh_hash = ?1"))?
+                .query_row([refresh_hash], session_row)
+                .optional()
+        })
+        .await
     }
 
     async fn revoke_session(&self, id: &str) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE sessions SET revoked = 1 WHERE id = ?")
-            .bind(id)
-            .execute(&self.writer)
-            .await
-            .map_err(backend)?;
-        Ok(done.rows_affected() == 1)
+        let id = id.to_string();
+        self.write_kept(move |c| {
+            let n = c
+                .prepare_cached("UPDATE sessions SET revoked = 1 WHERE id = ?1")
+                .and_then(|mut s| s.execute([id]))
+                .map_err(backend)?;
+            Ok(n == 1)
+        })
+        .await
     }
 
     async fn revoke_user_sessions(&self, pool_id: &str, username_key: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE sessions SET revoked = 1 WHERE pool_id = ? AND username_key = ?")
-            .bind(pool_id)
-            .bind(username_key)
-            .execute(&self.writer)
-            .await
-            .map_err(backend)?;
-        Ok(())
+        let (pool_id, username_key) = (pool_id.to_string(), username_key.to_string());
+        self.write_kept(move |c| {
+            c.prepare_cached("UPDATE sessions SET revoked = 1 WHERE pool_id = ?1 AND username_key = ?2")
+                .and_then(|mut s| s.execute([pool_id, username_key]))
+                .map_err(backend)?;
+            Ok(())
+        })
+        .await
     }
 
-    async fn insert_challenge(&self, c: &ChallengeRecord) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO auth_challenges (id, pool_id, username_key, client_id, kind, state, expires_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&c.id)
-        .bind(&c.pool_id)
-        .bind(&c.username_key)
-        .bind(&c.client_id)
-        .bind(&c.kind)
-        .bind(&c.state)
-        .bind(c.expires_at)
-        .execute(&self.writer)
+    async fn insert_challenge(&self, ch: &ChallengeRecord) -> StoreResult<()> {
+        let ch = ch.clone();
+        self.write_kept(move |c| {
+            c.prepare_cached(
+                "INSERT INTO auth_challenges (id, pool_id, username_key, client_id, kind, state, expires_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![ch.id, ch.pool_id, ch.username_key, ch.client_id, ch.kind, ch.state, ch.expires_at])
+            })
+            .map_err(backend)?;
+            Ok(())
+        })
         .await
-        .map_err(backend)?;
-        Ok(())
     }
 
     async fn take_challenge(&self, id: &str) -> StoreResult<Option<ChallengeRecord>> {
-        let row = sqlx::query(
-            "DELETE FROM auth_challenges WHERE id = ? \
-             RETURNING id, pool_id, username_key, client_id, kind, state, expires_at",
-        )
-        .bind(id)
-        .fetch_optional(&self.writer)
+        let id = id.to_string();
+        self.write_kept(move |c| {
+            c.prepare_cached(
+                "DELETE FROM auth_challenges WHERE id = ?1 \
+                 RETURNING id, pool_id, username_key, client_id, kind, state, expires_at",
+            )
+            .and_then(|mut s| {
+                s.query_row([id], |r| {
+                    Ok(ChallengeRecord {
+                        id: r.get("id")?,
+                        pool_id: r.get("pool_id")?,
+                        username_key: r.get("username_key")?,
+                        client_id: r.get("client_id")?,
+                        kind: r.get("kind")?,
+                        state: r.get("state")?,
+                        expires_at: r.get("expires_at")?,
+                    })
+                })
+                .optional()
+            })
+            .map_err(backend)
+        })
         .await
-        .map_err(backend)?;
-        Ok(row.map(|r| ChallengeRecord {
-            id: r.get("id"),
-            pool_id: r.get("pool_id"),
-            username_key: r.get("username_key"),
-            client_id: r.get("client_id"),
-            kind: r.get("kind"),
-            state: r.get("state"),
-            expires_at: r.get("expires_at"),
-        }))
     }
 }

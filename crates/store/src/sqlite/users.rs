@@ -1,218 +1,242 @@
-//! Users on SQLite, with their alias and search rows, written in one transaction.
+//! Users on SQLite, with their alias and search rows, written in one unit of work.
 
 use async_trait::async_trait;
-use cognate_core::ports::store::{StoreError, StoreResult, UserFilter, UserStore, UserWrite};
-use cognate_core::ports::UserRecord;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
+use cognate_core::ports::store::{StoreError, StoreResult, UserFilter, UserIndex, UserStore, UserWrite};
+use cognate_core::ports::{CodeRecord, OutboxMessage, UserRecord};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::{backend, codes, is_unique_violation, outbox, SqliteStore};
+use super::{backend, codes, outbox, unique_violation, SqliteStore, Unit};
 
-pub(crate) const COLUMNS: &str =
-    "pool_id, username_key, username, sub, status, enabled, attributes, password, mfa, pending, created_at, updated_at, version";
+pub(crate) const COLUMNS: &str = "pool_id, username_key, username, sub, status, enabled, attributes, password, mfa, \
+                                  pending, created_at, updated_at, version";
 
-pub(crate) fn user_row(r: &SqliteRow) -> UserRecord {
-    UserRecord {
-        pool_id: r.get("pool_id"),
-        username_key: r.get("username_key"),
-        username: r.get("username"),
-        sub: r.get("sub"),
-        status: r.get("status"),
-        enabled: r.get::<i64, _>("enabled") != 0,
-        attributes: r.get("attributes"),
-        password: r.get("password"),
-        mfa: r.get("mfa"),
-        pending: r.get("pending"),
-        created_at: r.get("created_at"),
-        updated_at: r.get("updated_at"),
-        version: r.get("version"),
-    }
+/// `COLUMNS` qualified by the table alias `u`.
+pub(crate) const U_COLUMNS: &str = "u.pool_id, u.username_key, u.username, u.sub, u.status, u.enabled, \
+                                    u.attributes, u.password, u.mfa, u.pending, u.created_at, u.updated_at, u.version";
+
+pub(crate) fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
+    Ok(UserRecord {
+        pool_id: r.get("pool_id")?,
+        username_key: r.get("username_key")?,
+        username: r.get("username")?,
+        sub: r.get("sub")?,
+        status: r.get("status")?,
+        enabled: r.get::<_, i64>("enabled")? != 0,
+        attributes: r.get("attributes")?,
+        password: r.get("password")?,
+        mfa: r.get("mfa")?,
+        pending: r.get("pending")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+        version: r.get("version")?,
+    })
 }
 
 /// The largest character: `prefix || MAX_CHAR` bounds every string that starts with `prefix`.
 const MAX_CHAR: char = '\u{10FFFF}';
 
+/// A user write, owned, to hand to the writer thread.
+struct OwnedWrite {
+    user: UserRecord,
+    index: UserIndex,
+    codes: Vec<CodeRecord>,
+    consume_code: Option<CodeRecord>,
+    messages: Vec<OutboxMessage>,
+    revoke_sessions: bool,
+}
+
+impl From<UserWrite<'_>> for OwnedWrite {
+    fn from(w: UserWrite<'_>) -> Self {
+        Self {
+            user: w.user.clone(),
+            index: w.index.clone(),
+            codes: w.codes.to_vec(),
+            consume_code: w.consume_code.cloned(),
+            messages: w.messages.to_vec(),
+            revoke_sessions: w.revoke_sessions,
+        }
+    }
+}
+
 /// Replaces the user's alias and search rows.
-async fn write_index(tx: &mut Transaction<'static, Sqlite>, w: &UserWrite<'_>) -> StoreResult<()> {
-    let u = w.user;
-    sqlx::query("DELETE FROM user_aliases WHERE pool_id = ? AND username_key = ?")
-        .bind(&u.pool_id)
-        .bind(&u.username_key)
-        .execute(&mut **tx)
-        .await
+fn write_index(c: &Connection, w: &OwnedWrite) -> StoreResult<()> {
+    let u = &w.user;
+    c.prepare_cached("DELETE FROM user_aliases WHERE pool_id = ?1 AND username_key = ?2")
+        .and_then(|mut s| s.execute([&u.pool_id, &u.username_key]))
         .map_err(backend)?;
-    sqlx::query("DELETE FROM user_search WHERE pool_id = ? AND username_key = ?")
-        .bind(&u.pool_id)
-        .bind(&u.username_key)
-        .execute(&mut **tx)
-        .await
+    c.prepare_cached("DELETE FROM user_search WHERE pool_id = ?1 AND username_key = ?2")
+        .and_then(|mut s| s.execute([&u.pool_id, &u.username_key]))
         .map_err(backend)?;
     for a in &w.index.aliases {
-        sqlx::query("INSERT INTO user_aliases (pool_id, kind, alias_key, username_key) VALUES (?, ?, ?, ?)")
-            .bind(&u.pool_id)
-            .bind(&a.kind)
-            .bind(&a.key)
-            .bind(&u.username_key)
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::Conflict { constraint: format!("alias:{}", a.kind) }
-                } else {
-                    backend(e)
-                }
+        c.prepare_cached("INSERT INTO user_aliases (pool_id, kind, alias_key, username_key) VALUES (?1, ?2, ?3, ?4)")
+            .and_then(|mut s| s.execute([&u.pool_id, &a.kind, &a.key, &u.username_key]))
+            .map_err(|e| match unique_violation(&e) {
+                Some(_) => StoreError::Conflict { constraint: format!("alias:{}", a.kind) },
+                None => backend(e),
             })?;
     }
     for (name, value) in &w.index.search {
-        sqlx::query("INSERT OR IGNORE INTO user_search (pool_id, name, value, username_key) VALUES (?, ?, ?, ?)")
-            .bind(&u.pool_id)
-            .bind(name)
-            .bind(value)
-            .bind(&u.username_key)
-            .execute(&mut **tx)
-            .await
+        c.prepare_cached(
+            "INSERT OR IGNORE INTO user_search (pool_id, name, value, username_key) VALUES (?1, ?2, ?3, ?4)",
+        )
+        .and_then(|mut s| s.execute([&u.pool_id, name, value, &u.username_key]))
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
+/// Writes what comes with a user change: codes, messages, revocations.
+fn write_effects(c: &Connection, w: &OwnedWrite) -> StoreResult<()> {
+    for code in &w.codes {
+        codes::upsert(c, code)?;
+    }
+    for message in &w.messages {
+        outbox::insert(c, message)?;
+    }
+    if w.revoke_sessions {
+        c.prepare_cached("UPDATE sessions SET revoked = 1 WHERE pool_id = ?1 AND username_key = ?2")
+            .and_then(|mut s| s.execute([&w.user.pool_id, &w.user.username_key]))
             .map_err(backend)?;
     }
     Ok(())
 }
 
-/// Writes what comes with a user change: a code, a message, revocations.
-async fn write_effects(tx: &mut Transaction<'static, Sqlite>, w: &UserWrite<'_>) -> StoreResult<()> {
-    for code in w.codes {
-        codes::upsert(tx, code).await?;
-    }
-    for message in w.messages {
-        outbox::insert(tx, message).await?;
-    }
-    if w.revoke_sessions {
-        sqlx::query("UPDATE sessions SET revoked = 1 WHERE pool_id = ? AND username_key = ?")
-            .bind(&w.user.pool_id)
-            .bind(&w.user.username_key)
-            .execute(&mut **tx)
-            .await
-            .map_err(backend)?;
-    }
+fn insert_user(c: &Connection, u: &UserRecord) -> StoreResult<()> {
+    c.prepare_cached(&format!(
+        "INSERT INTO users ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+    ))
+    .and_then(|mut s| {
+        s.execute(params![
+            u.pool_id,
+            u.username_key,
+            u.username,
+            u.sub,
+            u.status,
+            i64::from(u.enabled),
+            u.attributes,
+            u.password,
+            u.mfa,
+            u.pending,
+            u.created_at,
+            u.updated_at,
+            u.version
+        ])
+    })
+    .map_err(|e| match unique_violation(&e) {
+        Some(m) if m.contains("users.sub") && !m.contains("users.username_key") => {
+            StoreError::Conflict { constraint: "users_by_sub".into() }
+        }
+        Some(_) => StoreError::Conflict { constraint: "users".into() },
+        None => backend(e),
+    })?;
     Ok(())
+}
+
+fn update_user(c: &Connection, u: &UserRecord) -> StoreResult<bool> {
+    let n = c
+        .prepare_cached(
+            "UPDATE users SET username = ?1, status = ?2, enabled = ?3, attributes = ?4, password = ?5, mfa = ?6, \
+             pending = ?7, updated_at = ?8, version = ?9 WHERE pool_id = ?10 AND username_key = ?11 AND version = ?12",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                u.username,
+                u.status,
+                i64::from(u.enabled),
+                u.attributes,
+                u.password,
+                u.mfa,
+                u.pending,
+                u.updated_at,
+                u.version,
+                u.pool_id,
+                u.username_key,
+                u.version - 1
+            ])
+        })
+        .map_err(backend)?;
+    Ok(n == 1)
+}
+
+fn consume(c: &Connection, code: &CodeRecord) -> StoreResult<bool> {
+    let n = c
+        .prepare_cached(
+            "DELETE FROM codes WHERE pool_id = ?1 AND username_key = ?2 AND purpose = ?3 AND code_hash = ?4 \
+             AND created_at = ?5",
+        )
+        .and_then(|mut s| {
+            s.execute(params![code.pool_id, code.username_key, code.purpose, code.code_hash, code.created_at])
+        })
+        .map_err(backend)?;
+    Ok(n == 1)
 }
 
 #[async_trait]
 impl UserStore for SqliteStore {
     async fn create_user(&self, w: UserWrite<'_>) -> StoreResult<()> {
-        let u = w.user;
-        let mut tx = self.write().await?;
-        sqlx::query(&format!("INSERT INTO users ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))
-            .bind(&u.pool_id)
-            .bind(&u.username_key)
-            .bind(&u.username)
-            .bind(&u.sub)
-            .bind(&u.status)
-            .bind(i64::from(u.enabled))
-            .bind(&u.attributes)
-            .bind(&u.password)
-            .bind(&u.mfa)
-            .bind(&u.pending)
-            .bind(u.created_at)
-            .bind(u.updated_at)
-            .bind(u.version)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    let which = if e.to_string().contains("users.sub") { "users_by_sub" } else { "users" };
-                    StoreError::Conflict { constraint: which.into() }
-                } else {
-                    backend(e)
-                }
-            })?;
-        write_index(&mut tx, &w).await?;
-        write_effects(&mut tx, &w).await?;
-        tx.commit().await.map_err(backend)
+        let w = OwnedWrite::from(w);
+        self.write(move |c| {
+            insert_user(c, &w.user)?;
+            write_index(c, &w)?;
+            write_effects(c, &w)?;
+            Ok(Unit::Keep(()))
+        })
+        .await
     }
 
     async fn save_user(&self, w: UserWrite<'_>) -> StoreResult<bool> {
-        let u = w.user;
-        let mut tx = self.write().await?;
-        if let Some(c) = w.consume_code {
-            let done = sqlx::query(
-                "DELETE FROM codes WHERE pool_id = ? AND username_key = ? AND purpose = ? AND code_hash = ? \
-                 AND created_at = ?",
-            )
-            .bind(&c.pool_id)
-            .bind(&c.username_key)
-            .bind(&c.purpose)
-            .bind(&c.code_hash)
-            .bind(c.created_at)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-            if done.rows_affected() != 1 {
-                return Ok(false);
+        let w = OwnedWrite::from(w);
+        self.write(move |c| {
+            if let Some(code) = &w.consume_code {
+                if !consume(c, code)? {
+                    return Ok(Unit::Undo(false));
+                }
             }
-        }
-        let done = sqlx::query(
-            "UPDATE users SET username = ?, status = ?, enabled = ?, attributes = ?, password = ?, mfa = ?, \
-             pending = ?, updated_at = ?, version = ? WHERE pool_id = ? AND username_key = ? AND version = ?",
-        )
-        .bind(&u.username)
-        .bind(&u.status)
-        .bind(i64::from(u.enabled))
-        .bind(&u.attributes)
-        .bind(&u.password)
-        .bind(&u.mfa)
-        .bind(&u.pending)
-        .bind(u.updated_at)
-        .bind(u.version)
-        .bind(&u.pool_id)
-        .bind(&u.username_key)
-        .bind(u.version - 1)
-        .execute(&mut *tx)
+            if !update_user(c, &w.user)? {
+                return Ok(Unit::Undo(false));
+            }
+            write_index(c, &w)?;
+            write_effects(c, &w)?;
+            Ok(Unit::Keep(true))
+        })
         .await
-        .map_err(backend)?;
-        if done.rows_affected() != 1 {
-            return Ok(false);
-        }
-        write_index(&mut tx, &w).await?;
-        write_effects(&mut tx, &w).await?;
-        tx.commit().await.map_err(backend)?;
-        Ok(true)
     }
 
     async fn get_user(&self, pool_id: &str, username_key: &str) -> StoreResult<Option<UserRecord>> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE pool_id = ? AND username_key = ?"))
-            .bind(pool_id)
-            .bind(username_key)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(row.as_ref().map(user_row))
+        let key = [pool_id.to_string(), username_key.to_string()];
+        self.read(move |c| {
+            c.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE pool_id = ?1 AND username_key = ?2"))?
+                .query_row(key, user_row)
+                .optional()
+        })
+        .await
     }
 
     async fn find_user_by_alias(&self, pool_id: &str, kind: &str, key: &str) -> StoreResult<Option<UserRecord>> {
-        let row = sqlx::query(&format!(
-            "SELECT {} FROM user_aliases a JOIN users u ON u.pool_id = a.pool_id AND u.username_key = a.username_key \
-             WHERE a.pool_id = ? AND a.kind = ? AND a.alias_key = ?",
-            COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
-        ))
-        .bind(pool_id)
-        .bind(kind)
-        .bind(key)
-        .fetch_optional(&self.pool)
+        let key = [pool_id.to_string(), kind.to_string(), key.to_string()];
+        self.read(move |c| {
+            c.prepare_cached(&format!(
+                "SELECT {U_COLUMNS} FROM user_aliases a JOIN users u \
+                 ON u.pool_id = a.pool_id AND u.username_key = a.username_key \
+                 WHERE a.pool_id = ?1 AND a.kind = ?2 AND a.alias_key = ?3"
+            ))?
+            .query_row(key, user_row)
+            .optional()
+        })
         .await
-        .map_err(backend)?;
-        Ok(row.as_ref().map(user_row))
     }
 
     async fn delete_user(&self, pool_id: &str, username_key: &str) -> StoreResult<bool> {
-        let mut tx = self.write().await?;
-        // Sessions and challenges reference the user and go with it (ON DELETE CASCADE).
-        let done = sqlx::query("DELETE FROM users WHERE pool_id = ? AND username_key = ?")
-            .bind(pool_id)
-            .bind(username_key)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        tx.commit().await.map_err(backend)?;
-        Ok(done.rows_affected() == 1)
+        let key = [pool_id.to_string(), username_key.to_string()];
+        // Aliases, codes, sessions, events and memberships go with it (ON DELETE CASCADE).
+        self.write_kept(move |c| {
+            let n = c
+                .prepare_cached("DELETE FROM users WHERE pool_id = ?1 AND username_key = ?2")
+                .and_then(|mut s| s.execute(key))
+                .map_err(backend)?;
+            Ok(n == 1)
+        })
+        .await
     }
 
     async fn list_users(
@@ -222,44 +246,38 @@ impl UserStore for SqliteStore {
         after: Option<&str>,
         limit: u32,
     ) -> StoreResult<Vec<UserRecord>> {
-        let after = after.unwrap_or("");
-        let limit = i64::from(limit);
-        let columns = COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
-        let rows = match filter {
-            None => {
-                sqlx::query(&format!(
-                    "SELECT {COLUMNS} FROM users WHERE pool_id = ? AND username_key > ? ORDER BY username_key LIMIT ?"
-                ))
-                .bind(pool_id)
-                .bind(after)
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await
-            }
+        let (pool_id, after, filter) = (pool_id.to_string(), after.unwrap_or("").to_string(), filter.cloned());
+        self.scan(move |c| match filter {
+            None => c
+                .prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM users WHERE pool_id = ?1 AND username_key > ?2 \
+                     ORDER BY username_key LIMIT ?3"
+                ))?
+                .query_map(params![pool_id, after, limit], user_row)?
+                .collect(),
             Some(f) => {
-                let (low, high) = if f.prefix {
-                    (f.value.clone(), format!("{}{MAX_CHAR}", f.value))
-                } else {
-                    (f.value.clone(), f.value.clone())
-                };
-                sqlx::query(&format!(
-                    "SELECT DISTINCT {columns} FROM user_search s JOIN users u \
+                let high = if f.prefix { format!("{}{MAX_CHAR}", f.value) } else { f.value.clone() };
+                c.prepare_cached(&format!(
+                    "SELECT DISTINCT {U_COLUMNS} FROM user_search s JOIN users u \
                      ON u.pool_id = s.pool_id AND u.username_key = s.username_key \
-                     WHERE s.pool_id = ? AND s.name = ? AND s.value >= ? AND s.value <= ? AND u.username_key > ? \
-                     ORDER BY u.username_key LIMIT ?"
-                ))
-                .bind(pool_id)
-                .bind(&f.name)
-                .bind(low)
-                .bind(high)
-                .bind(after)
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await
+                     WHERE s.pool_id = ?1 AND s.name = ?2 AND s.value >= ?3 AND s.value <= ?4 \
+                     AND u.username_key > ?5 ORDER BY u.username_key LIMIT ?6"
+                ))?
+                .query_map(params![pool_id, f.name, f.value, high, after, limit], user_row)?
+                .collect()
             }
-        }
-        .map_err(backend)?;
-        Ok(rows.iter().map(user_row).collect())
+        })
+        .await
+    }
+
+    async fn count_users(&self, pool_id: &str) -> StoreResult<u64> {
+        let pool_id = pool_id.to_string();
+        let n: i64 = self
+            .scan(move |c| {
+                c.prepare_cached("SELECT COUNT(*) FROM users WHERE pool_id = ?1")?.query_row([pool_id], |r| r.get(0))
+            })
+            .await?;
+        Ok(u64::try_from(n).unwrap_or(0))
     }
 
     async fn record_event(
@@ -271,45 +289,32 @@ impl UserStore for SqliteStore {
         since: i64,
         max: u32,
     ) -> StoreResult<bool> {
-        let mut tx = self.write().await?;
-        // Events that can no longer count are dropped on the way.
-        sqlx::query("DELETE FROM user_events WHERE pool_id = ? AND username_key = ? AND action = ? AND at <= ?")
-            .bind(pool_id)
-            .bind(username_key)
-            .bind(action)
-            .bind(since)
-            .execute(&mut *tx)
-            .await
+        let (pool_id, username_key, action) = (pool_id.to_string(), username_key.to_string(), action.to_string());
+        self.write(move |c| {
+            if !codes::user_exists(c, &pool_id, &username_key)? {
+                // A user that no longer exists has nothing to count.
+                return Ok(Unit::Undo(true));
+            }
+            // Events that can no longer count are dropped on the way.
+            c.prepare_cached(
+                "DELETE FROM user_events WHERE pool_id = ?1 AND username_key = ?2 AND action = ?3 AND at <= ?4",
+            )
+            .and_then(|mut s| s.execute(params![pool_id, username_key, action, since]))
             .map_err(backend)?;
-        let row =
-            sqlx::query("SELECT COUNT(*) AS n FROM user_events WHERE pool_id = ? AND username_key = ? AND action = ?")
-                .bind(pool_id)
-                .bind(username_key)
-                .bind(action)
-                .fetch_one(&mut *tx)
-                .await
+            let n: i64 = c
+                .prepare_cached(
+                    "SELECT COUNT(*) FROM user_events WHERE pool_id = ?1 AND username_key = ?2 AND action = ?3",
+                )
+                .and_then(|mut s| s.query_row(params![pool_id, username_key, action], |r| r.get(0)))
                 .map_err(backend)?;
-        if row.get::<i64, _>("n") >= i64::from(max) {
-            return Ok(false);
-        }
-        sqlx::query("INSERT INTO user_events (pool_id, username_key, action, at) VALUES (?, ?, ?, ?)")
-            .bind(pool_id)
-            .bind(username_key)
-            .bind(action)
-            .bind(at)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        tx.commit().await.map_err(backend)?;
-        Ok(true)
-    }
-
-    async fn count_users(&self, pool_id: &str) -> StoreResult<u64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE pool_id = ?")
-            .bind(pool_id)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(u64::try_from(row.get::<i64, _>("n")).unwrap_or(0))
+            if n >= i64::from(max) {
+                return Ok(Unit::Keep(false));
+            }
+            c.prepare_cached("INSERT INTO user_events (pool_id, username_key, action, at) VALUES (?1, ?2, ?3, ?4)")
+                .and_then(|mut s| s.execute(params![pool_id, username_key, action, at]))
+                .map_err(backend)?;
+            Ok(Unit::Keep(true))
+        })
+        .await
     }
 }
