@@ -79,6 +79,8 @@ pub struct Services {
     pub code_key: Arc<std::sync::OnceLock<Vec<u8>>>,
     /// Parsed signing keys per pool (keys never change; new ones are added by rotation).
     pub keys: Arc<crate::tokens::KeyCache>,
+    /// Parsed pools, kept for at most a second (see `ops::user_pools::cache`).
+    pub pools: Arc<crate::ops::user_pools::cache::PoolCache>,
     /// Invokes the pools' Lambda triggers.
     pub triggers: Arc<dyn crate::ports::triggers::TriggerInvoker>,
 }

@@ -108,6 +108,7 @@ impl Server {
             }),
             code_key: Default::default(),
             keys: Default::default(),
+            pools: Default::default(),
             triggers: match &settings.lambda_endpoint {
                 Some(url) => Arc::new(adapters::lambda::LambdaHttp::new(
                     url,

@@ -241,6 +241,34 @@ async fn two_instances_on_one_database_behave_as_one_service() {
         assert_eq!(error_of(e).0, "LimitExceededException");
     }
 
+    // A pool updated on A is seen on A at once, and on B once its short-lived cache of parsed
+    // pools expires (a second).
+    a.client
+        .update_user_pool()
+        .user_pool_id(&pool)
+        .auto_verified_attributes(VerifiedAttributeType::PhoneNumber)
+        .email_verification_subject("Changed on A")
+        .send()
+        .await
+        .unwrap();
+    let subject = |i: &Instance| {
+        let (client, pool) = (i.client.clone(), pool.clone());
+        async move {
+            let p = client.describe_user_pool().user_pool_id(pool).send().await.unwrap();
+            p.user_pool().unwrap().email_verification_subject().map(String::from)
+        }
+    };
+    assert_eq!(subject(&a).await.as_deref(), Some("Changed on A"));
+    let mut seen_on_b = false;
+    for _ in 0..50 {
+        if subject(&b).await.as_deref() == Some("Changed on A") {
+            seen_on_b = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(seen_on_b, "B never saw the update");
+
     // A GlobalSignOut on A revokes on B at once.
     a.client.global_sign_out().access_token(&token).send().await.unwrap();
     let e = b.client.get_user().access_token(&token).send().await.unwrap_err();

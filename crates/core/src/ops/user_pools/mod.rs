@@ -1,6 +1,7 @@
 //! User pools: create, describe, update, delete, list, and custom attributes.
 
 mod add_custom_attributes;
+pub mod cache;
 mod create_user_pool;
 mod delete_user_pool;
 mod describe_user_pool;
@@ -26,7 +27,18 @@ use crate::ports::PoolRecord;
 use crate::Services;
 
 /// The stored pool and its document; `ResourceNotFoundException` if there is none.
+/// Served from the instance's short-lived cache of parsed pools (see [`cache`]).
 pub async fn load(svc: &Services, pool_id: &str) -> Result<(PoolRecord, UserPoolType)> {
+    if let Some(cached) = svc.pools.get(pool_id) {
+        return Ok(cached);
+    }
+    let (record, pool) = load_fresh(svc, pool_id).await?;
+    svc.pools.put(&record, &pool);
+    Ok((record, pool))
+}
+
+/// The stored pool, read now.
+pub(crate) async fn load_fresh(svc: &Services, pool_id: &str) -> Result<(PoolRecord, UserPoolType)> {
     let record = svc.store.get_pool(pool_id).await?.ok_or_else(|| messages::user_pool_not_found(pool_id))?;
     let pool = from_document(&record.document)?;
     Ok((record, pool))
@@ -39,13 +51,14 @@ where
     F: FnMut(&mut UserPoolType) -> Result<()>,
 {
     for _ in 0..UPDATE_ATTEMPTS {
-        let (mut record, mut pool) = load(svc, pool_id).await?;
+        let (mut record, mut pool) = load_fresh(svc, pool_id).await?;
         change(&mut pool)?;
         pool.last_modified_date = Some(crate::ports::clock::epoch_seconds(svc.clock.now_millis()));
         record.name = pool.name.clone().unwrap_or_default();
         record.document = to_document(&pool)?;
         record.version += 1;
         if svc.store.update_pool(&record).await? {
+            svc.pools.put(&record, &pool);
             return Ok(pool);
         }
     }
