@@ -14,7 +14,10 @@ use serde_json::Value;
 /// One keep-alive connection to a server.
 pub struct Conn {
     sender: SendRequest<Full<Bytes>>,
+    addr: SocketAddr,
     host: String,
+    /// The server said it closes the connection after the last answer (moto's server does).
+    closing: bool,
 }
 
 /// An answer: the status and the JSON body (`Null` when it is not JSON).
@@ -33,11 +36,15 @@ impl Answer {
 impl Conn {
     /// Opens a connection.
     pub async fn open(addr: SocketAddr) -> Result<Conn> {
+        Ok(Conn { sender: Self::connect(addr).await?, addr, host: addr.to_string(), closing: false })
+    }
+
+    async fn connect(addr: SocketAddr) -> Result<SendRequest<Full<Bytes>>> {
         let stream = tokio::net::TcpStream::connect(addr).await.with_context(|| format!("connecting to {addr}"))?;
         stream.set_nodelay(true)?;
         let (sender, connection) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
         tokio::spawn(connection);
-        Ok(Conn { sender, host: addr.to_string() })
+        Ok(sender)
     }
 
     /// Calls an operation of the Cognito API.
@@ -54,8 +61,14 @@ impl Conn {
                  SignedHeaders=host, Signature=0",
             )
             .body(Full::new(Bytes::from(serde_json::to_vec(body)?)))?;
-        self.sender.ready().await?;
+        if self.closing || self.sender.is_closed() || self.sender.ready().await.is_err() {
+            // A server without keep-alive: a new connection for each request, as its clients do.
+            self.sender = Self::connect(self.addr).await?;
+            self.closing = false;
+        }
         let response = self.sender.send_request(request).await?;
+        self.closing =
+            response.headers().get("connection").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
         let status = response.status().as_u16();
         let bytes = response.into_body().collect().await?.to_bytes();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);

@@ -151,12 +151,12 @@ impl Workload for OpLoad {
             }
             Op::SrpAuth => self.srp_sign_in(conn, worker, user).await,
             Op::SignUp => {
-                let username = format!("signup-{}-{worker}-{iteration}", self.tag);
+                let username = format!("signup-{}-{worker}-{iteration}@bench.test", self.tag);
                 let body = json!({
                     "ClientId": f.client_id,
                     "Username": username,
                     "Password": PASSWORD,
-                    "UserAttributes": [{"Name": "email", "Value": format!("{username}@bench.test")}],
+                    "UserAttributes": [{"Name": "email", "Value": username}],
                 });
                 Ok(judge(&conn.call("SignUp", &body).await?, &[]))
             }
@@ -245,7 +245,8 @@ pub async fn seed(conns: &mut [Conn], users: usize, name: &str) -> Result<Fixtur
         tasks.push(async move {
             let mut made = Vec::new();
             for i in (lane..users).step_by(lanes) {
-                let username = format!("user{i:07}");
+                // Email-shaped: cognito-local insists on it.
+                let username = format!("user{i:07}@bench.test");
                 conn.ok(
                     "AdminCreateUser",
                     &json!({
@@ -253,7 +254,7 @@ pub async fn seed(conns: &mut [Conn], users: usize, name: &str) -> Result<Fixtur
                         "Username": username,
                         "MessageAction": "SUPPRESS",
                         "UserAttributes": [
-                            {"Name": "email", "Value": format!("{username}@bench.test")},
+                            {"Name": "email", "Value": username},
                             {"Name": "email_verified", "Value": "true"},
                         ],
                     }),
