@@ -617,8 +617,9 @@ mod tests {
     fn the_database_comes_from_the_flag_or_the_file_and_defaults_to_sqlite_in_the_data_dir() {
         let s = Settings::resolve(ServeArgs { data_dir: Some("/srv/c".into()), ..Default::default() }).unwrap();
         assert_eq!(s.database_url(), "sqlite:///srv/c/cognate.db");
-        let (_d, path) = file("[database]\nurl = \"postgres://u:pw@db:5432/cognate\"\npool_size = 4\n");
+        let (_d, path) = file("[database]\nurl = \"postgres://u:pw@db:5432/cognate\"\npool_size = 4\ndurable = true\n");
         let s = Settings::resolve(ServeArgs { config: Some(path.clone()), ..Default::default() }).unwrap();
+        assert!(s.database_durable);
         assert_eq!((s.database_url().as_str(), s.database_pool_size), ("postgres://u:pw@db:5432/cognate", Some(4)));
         assert!(!format!("{s:?}").contains("pw@"), "the URL may hold a password: never printed");
         let flag = ServeArgs {

@@ -26,6 +26,14 @@ async fn sqlite() -> Fixture {
     Fixture { store, url, _dir: dir }
 }
 
+/// SQLite with power-loss-safe commits (`synchronous=FULL`): the same behaviour.
+async fn sqlite_durable() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("cognate.db").display());
+    let store = cognate_store::open(&url, &StoreOptions { durable: true, ..Default::default() }).await.unwrap();
+    Fixture { store, url, _dir: dir }
+}
+
 async fn postgres() -> Fixture {
     let url = fresh_postgres_database().await;
     let store = cognate_store::open(&url, &StoreOptions::default()).await.unwrap();
@@ -598,4 +606,4 @@ macro_rules! suite {
     };
 }
 
-suite!(sqlite, postgres);
+suite!(sqlite, sqlite_durable, postgres);

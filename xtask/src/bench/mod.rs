@@ -57,6 +57,14 @@ fn parse(args: &[String]) -> Result<Options> {
         write_docs: false,
         build: true,
     };
+    // `--name=value` is `--name value`.
+    let args: Vec<String> = args
+        .iter()
+        .flat_map(|a| match a.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => vec![name.to_string(), value.to_string()],
+            _ => vec![a.clone()],
+        })
+        .collect();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = || it.next().with_context(|| format!("{arg} needs a value\n{USAGE}"));
