@@ -7,7 +7,8 @@
 use std::sync::Arc;
 
 use cognate_core::ports::store::{
-    AliasClaim, ChallengeRecord, GroupRecord, KeyRecord, MessageFilter, SessionRecord, UserFilter, UserIndex, UserWrite,
+    AliasClaim, Attempt, ChallengeRecord, GroupRecord, KeyRecord, MessageFilter, SessionRecord, UserFilter, UserIndex,
+    UserWrite,
 };
 use cognate_core::ports::{ClientRecord, CodeRecord, OutboxMessage, PoolRecord, Store, StoreError, UserRecord};
 use cognate_store::StoreOptions;
@@ -418,8 +419,17 @@ async fn the_outbox_is_listed_filtered_claimed_under_lease_and_finished(f: Fixtu
     assert_eq!(ids(s.claim_messages(10, 100, 2).await.unwrap()), ["m1", "m2"]);
     assert_eq!(ids(s.claim_messages(10, 100, 5).await.unwrap()), ["m3"], "leased ones are not claimed again");
     assert!(s.claim_messages(50, 100, 5).await.unwrap().is_empty());
-    s.finish_message("m1", "sent", 1, 100, None).await.unwrap();
-    s.finish_message("m2", "pending", 1, 20, Some("refused")).await.unwrap();
+    let attempt = |id: &str, status: &str, next: i64, error: Option<&str>| Attempt {
+        id: id.into(),
+        status: status.into(),
+        attempts: 1,
+        next_attempt_at: next,
+        error: error.map(String::from),
+    };
+    s.finish_messages(&[attempt("m1", "sent", 100, None), attempt("m2", "pending", 20, Some("refused"))])
+        .await
+        .unwrap();
+    s.finish_messages(&[]).await.unwrap();
     assert_eq!(ids(s.claim_messages(150, 300, 5).await.unwrap()), ["m2", "m3"], "due again after lease or backoff");
     let m2 = s.list_messages(&MessageFilter::default(), 10).await.unwrap().into_iter().find(|m| m.id == "m2").unwrap();
     assert_eq!((m2.attempts, m2.last_error.as_deref()), (1, Some("refused")));

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cognate_core::ports::delivery::{DeliveryError, MessageSender};
+use cognate_core::ports::store::Attempt;
 use cognate_core::ports::{Clock, Store};
 use tokio::sync::watch;
 
@@ -39,24 +40,45 @@ pub async fn run(
     }
 }
 
-/// Delivers what is due now; returns how many messages were handled.
+/// How long a delivered message may wait for its outcome to be recorded with others.
+const FLUSH_AFTER: Duration = Duration::from_millis(100);
+
+/// Delivers what is due now; returns how many messages were handled. Outcomes are recorded
+/// together (one write for many messages), at the latest [`FLUSH_AFTER`] after the first.
 pub async fn tick(store: &dyn Store, clock: &dyn Clock, sender: &dyn MessageSender) -> anyhow::Result<usize> {
     let now = clock.now_millis();
     let batch = store.claim_messages(now, now + LEASE_MILLIS, 32).await?;
+    let mut outcomes: Vec<Attempt> = Vec::new();
+    let mut oldest = std::time::Instant::now();
     for m in &batch {
         let attempts = m.attempts + 1;
-        match sender.send(m).await {
-            Ok(()) => store.finish_message(&m.id, "sent", attempts, now, None).await?,
+        let attempt = |status: &str, next_attempt_at: i64, error: Option<String>| Attempt {
+            id: m.id.clone(),
+            status: status.into(),
+            attempts,
+            next_attempt_at,
+            error,
+        };
+        if outcomes.is_empty() {
+            oldest = std::time::Instant::now();
+        }
+        outcomes.push(match sender.send(m).await {
+            Ok(()) => attempt("sent", now, None),
             Err(DeliveryError::Transient(why)) if attempts < MAX_ATTEMPTS => {
                 let backoff = 1_000i64 << attempts.min(16);
                 tracing::warn!(id = %m.id, attempts, "delivery failed, will retry: {why}");
-                store.finish_message(&m.id, "pending", attempts, now + backoff, Some(&why)).await?;
+                attempt("pending", now + backoff, Some(why))
             }
             Err(e) => {
                 tracing::error!(id = %m.id, attempts, "delivery failed for good: {e}");
-                store.finish_message(&m.id, "failed", attempts, now, Some(&e.to_string())).await?;
+                attempt("failed", now, Some(e.to_string()))
             }
+        });
+        if oldest.elapsed() >= FLUSH_AFTER {
+            store.finish_messages(&outcomes).await?;
+            outcomes.clear();
         }
     }
+    store.finish_messages(&outcomes).await?;
     Ok(batch.len())
 }

@@ -2,7 +2,7 @@
 //! LOCKED, so each is taken by one worker at a time.
 
 use async_trait::async_trait;
-use cognate_core::ports::store::{MessageFilter, OutboxStore, StoreResult};
+use cognate_core::ports::store::{Attempt, MessageFilter, OutboxStore, StoreResult};
 use cognate_core::ports::OutboxMessage;
 use sqlx::postgres::PgRow;
 use sqlx::{Postgres, QueryBuilder, Row, Transaction};
@@ -96,25 +96,24 @@ impl OutboxStore for PostgresStore {
         Ok(rows.iter().map(message_row).collect())
     }
 
-    async fn finish_message(
-        &self,
-        id: &str,
-        status: &str,
-        attempts: i32,
-        next_attempt_at: i64,
-        error: Option<&str>,
-    ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $5",
-        )
-        .bind(status)
-        .bind(attempts)
-        .bind(next_attempt_at)
-        .bind(error)
-        .bind(id)
-        .execute(&self.pool)
-        .await
-        .map_err(backend)?;
+    async fn finish_messages(&self, outcomes: &[Attempt]) -> StoreResult<()> {
+        if outcomes.is_empty() {
+            return Ok(());
+        }
+        // One statement for the whole batch.
+        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
+            "UPDATE outbox AS o SET status = v.status, attempts = v.attempts, next_attempt_at = v.next_attempt_at, \
+             last_error = v.last_error FROM (",
+        );
+        q.push_values(outcomes, |mut row, a| {
+            row.push_bind(a.id.clone())
+                .push_bind(a.status.clone())
+                .push_bind(a.attempts)
+                .push_bind(a.next_attempt_at)
+                .push_bind(a.error.clone());
+        });
+        q.push(") AS v (id, status, attempts, next_attempt_at, last_error) WHERE o.id = v.id");
+        q.build().execute(&self.pool).await.map_err(backend)?;
         Ok(())
     }
 }

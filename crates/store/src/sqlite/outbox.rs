@@ -1,7 +1,7 @@
 //! The outbox on SQLite.
 
 use async_trait::async_trait;
-use cognate_core::ports::store::{MessageFilter, OutboxStore, StoreResult};
+use cognate_core::ports::store::{Attempt, MessageFilter, OutboxStore, StoreResult};
 use cognate_core::ports::OutboxMessage;
 use rusqlite::{params, params_from_iter, Connection, Row};
 
@@ -106,21 +106,16 @@ impl OutboxStore for SqliteStore {
         .await
     }
 
-    async fn finish_message(
-        &self,
-        id: &str,
-        status: &str,
-        attempts: i32,
-        next_attempt_at: i64,
-        error: Option<&str>,
-    ) -> StoreResult<()> {
-        let (id, status, error) = (id.to_string(), status.to_string(), error.map(str::to_string));
+    async fn finish_messages(&self, outcomes: &[Attempt]) -> StoreResult<()> {
+        let outcomes = outcomes.to_vec();
         self.write_kept(move |c| {
-            c.prepare_cached(
-                "UPDATE outbox SET status = ?1, attempts = ?2, next_attempt_at = ?3, last_error = ?4 WHERE id = ?5",
-            )
-            .and_then(|mut s| s.execute(params![status, attempts, next_attempt_at, error, id]))
-            .map_err(backend)?;
+            for a in &outcomes {
+                c.prepare_cached(
+                    "UPDATE outbox SET status = ?1, attempts = ?2, next_attempt_at = ?3, last_error = ?4 WHERE id = ?5",
+                )
+                .and_then(|mut s| s.execute(params![a.status, a.attempts, a.next_attempt_at, a.error, a.id]))
+                .map_err(backend)?;
+            }
             Ok(())
         })
         .await

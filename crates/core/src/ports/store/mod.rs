@@ -13,7 +13,7 @@ use async_trait::async_trait;
 
 pub use codes::{CodeRecord, CodeStore};
 pub use groups::{GroupRecord, GroupStore};
-pub use outbox::{MessageFilter, OutboxMessage, OutboxStore};
+pub use outbox::{Attempt, MessageFilter, OutboxMessage, OutboxStore};
 pub use pools::{ClientRecord, PoolRecord, PoolStore};
 pub use tokens::{ChallengeRecord, KeyRecord, SessionRecord, TokenStore};
 pub use users::{AliasClaim, UserFilter, UserIndex, UserRecord, UserStore, UserWrite};

@@ -36,6 +36,21 @@ pub struct OutboxMessage {
     pub last_error: Option<String>,
 }
 
+/// The outcome of one delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// The message.
+    pub id: String,
+    /// `sent`, `pending` (to be tried again) or `failed`.
+    pub status: String,
+    /// Attempts so far.
+    pub attempts: i32,
+    /// Earliest time of the next attempt.
+    pub next_attempt_at: Millis,
+    /// The error, if the attempt failed.
+    pub error: Option<String>,
+}
+
 /// Which messages to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MessageFilter {
@@ -62,13 +77,6 @@ pub trait OutboxStore: Send + Sync {
     /// other worker takes them meanwhile.
     async fn claim_messages(&self, now: Millis, lease_until: Millis, limit: u32) -> StoreResult<Vec<OutboxMessage>>;
 
-    /// Records the outcome of a delivery attempt.
-    async fn finish_message(
-        &self,
-        id: &str,
-        status: &str,
-        attempts: i32,
-        next_attempt_at: Millis,
-        error: Option<&str>,
-    ) -> StoreResult<()>;
+    /// Records the outcomes of delivery attempts, together.
+    async fn finish_messages(&self, outcomes: &[Attempt]) -> StoreResult<()>;
 }
