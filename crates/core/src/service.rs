@@ -81,6 +81,8 @@ pub struct Services {
     pub keys: Arc<crate::tokens::KeyCache>,
     /// Parsed pools, kept for at most a second (see `ops::user_pools::cache`).
     pub pools: Arc<crate::ops::user_pools::cache::PoolCache>,
+    /// Where the SRP big-number work runs.
+    pub compute: Arc<dyn crate::ports::compute::Compute>,
     /// Invokes the pools' Lambda triggers.
     pub triggers: Arc<dyn crate::ports::triggers::TriggerInvoker>,
 }

@@ -109,6 +109,7 @@ impl Server {
             code_key: Default::default(),
             keys: Default::default(),
             pools: Default::default(),
+            compute: Arc::new(adapters::compute::BlockingPool),
             triggers: match &settings.lambda_endpoint {
                 Some(url) => Arc::new(adapters::lambda::LambdaHttp::new(
                     url,

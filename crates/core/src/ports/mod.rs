@@ -2,6 +2,7 @@
 //! trivial system and test adapters of time).
 
 pub mod clock;
+pub mod compute;
 pub mod delivery;
 pub mod rng;
 pub mod store;

@@ -1,5 +1,6 @@
 //! Adapters of the core's ports to the outside world.
 
+pub mod compute;
 pub mod console;
 pub mod lambda;
 pub mod outbox_worker;

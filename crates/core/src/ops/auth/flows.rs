@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{secret_hash, session, srp};
 use crate::ops::users::{find, new_password, password_matches, schema, user_not_found, ClientCtx};
 use crate::ops::UPDATE_ATTEMPTS;
+use crate::ports::compute::offload;
 use crate::ports::store::{ChallengeRecord, UserWrite};
 use crate::users::{attributes, password_policy, User};
 use crate::{ids, Error, Services};
@@ -77,7 +78,7 @@ pub async fn password(svc: &Services, ctx: &ClientCtx, params: &BTreeMap<String,
     let password = param(params, "PASSWORD")?;
     secret_hash::check(&ctx.client, username, params.get("SECRET_HASH").map(String::as_str))?;
     let user = user_for_sign_in(svc, ctx, username).await?;
-    if !password_matches(&ctx.pool_id, &user, password) {
+    if !password_matches(svc, &ctx.pool_id, &user, password).await {
         return Err(incorrect());
     }
     after_password(svc, ctx, user).await
@@ -115,7 +116,12 @@ pub async fn srp_start(svc: &Services, ctx: &ClientCtx, params: &BTreeMap<String
                 .filter_map(|i| seed.get(i * 2..i * 2 + 2))
                 .filter_map(|h| u8::from_str_radix(h, 16).ok())
                 .collect();
-            let verifier = srp::compute_verifier(srp::pool_name(&ctx.pool_id), username, &seed, &salt_bytes);
+            let (pool_name, name, salt) =
+                (srp::pool_name(&ctx.pool_id).to_string(), username.to_string(), salt_bytes.clone());
+            let verifier =
+                offload(svc.compute.as_ref(), move || srp::compute_verifier(&pool_name, &name, &seed, &salt))
+                    .await
+                    .ok_or_else(|| anyhow::anyhow!("computing a verifier failed"))?;
             (None, srp::salt_hex(&salt_bytes), verifier)
         }
         None => return Err(user_not_found()),
@@ -123,7 +129,8 @@ pub async fn srp_start(svc: &Services, ctx: &ClientCtx, params: &BTreeMap<String
     let challenge = loop {
         let mut b = [0u8; 32];
         svc.rng.fill(&mut b);
-        if let Some(c) = srp::server_challenge(&verifier, &b) {
+        let v = verifier.clone();
+        if let Some(c) = offload(svc.compute.as_ref(), move || srp::server_challenge(&v, &b)).await.flatten() {
             break c;
         }
     };
@@ -235,7 +242,10 @@ pub async fn srp_verify(
         return Err(incorrect());
     };
     let block_bytes = STANDARD.decode(block).map_err(|_| incorrect())?;
-    let key = srp::session_key(&a, &big_b, &b, &v).ok_or_else(incorrect)?;
+    let key = offload(svc.compute.as_ref(), move || srp::session_key(&a, &big_b, &b, &v))
+        .await
+        .flatten()
+        .ok_or_else(incorrect)?;
     let pool_name = srp::pool_name(&ctx.pool_id);
     if !srp::verify_claim(&key, pool_name, &state.username, &block_bytes, timestamp, signature) {
         return Err(incorrect());
@@ -330,7 +340,7 @@ pub async fn new_password_answer(
             }
         }
         attributes::check_required(schema(&ctx.pool), &user.attributes)?;
-        user.password = Some(new_password(svc, &ctx.pool_id, &user.record.username, password));
+        user.password = Some(new_password(svc, &ctx.pool_id, &user.record.username, password).await?);
         user.status = UserStatusType::Confirmed;
         let record = user.next_record(svc.clock.now_millis())?;
         let index = user.index(&ctx.pool);

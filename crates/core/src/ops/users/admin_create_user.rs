@@ -58,7 +58,7 @@ pub async fn admin_create_user(
         password: None,
         pending: Default::default(),
     };
-    user.password = Some(new_password(svc, &input.user_pool_id, &name.username, &temporary));
+    user.password = Some(new_password(svc, &input.user_pool_id, &name.username, &temporary).await?);
     if input.force_alias_creation == Some(true) {
         take_aliases(svc, &input.user_pool_id, &pool, &user).await?;
     }
@@ -115,7 +115,7 @@ async fn resend(svc: &Services, input: &AdminCreateUserRequest, now: i64) -> Res
         }
         None => password_policy::temporary(&policy, svc.rng.as_ref()),
     };
-    user.password = Some(new_password(svc, &input.user_pool_id, &user.record.username, &temporary));
+    user.password = Some(new_password(svc, &input.user_pool_id, &user.record.username, &temporary).await?);
     let record = user.next_record(now)?;
     let index = user.index(&pool);
     let messages = invitations(svc, input, &pool, &user, &temporary, now);

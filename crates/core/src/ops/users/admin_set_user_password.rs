@@ -18,7 +18,7 @@ pub async fn admin_set_user_password(
         let (pool, mut user) = admin_target(svc, &input.user_pool_id, &input.username).await?;
         let policy = pool.policies.as_ref().and_then(|p| p.password_policy.clone()).unwrap_or_default();
         password_policy::check(&policy, &input.password)?;
-        user.password = Some(new_password(svc, &input.user_pool_id, &user.record.username, &input.password));
+        user.password = Some(new_password(svc, &input.user_pool_id, &user.record.username, &input.password).await?);
         user.status =
             if input.permanent == Some(true) { UserStatusType::Confirmed } else { UserStatusType::ForceChangePassword };
         let record = user.next_record(svc.clock.now_millis())?;

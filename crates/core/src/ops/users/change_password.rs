@@ -13,12 +13,12 @@ use crate::{Error, Services};
 pub async fn change_password(svc: &Services, input: ChangePasswordRequest) -> Result<ChangePasswordResponse, Error> {
     let a = access::verify(svc, &input.access_token).await?;
     let mut user = a.user;
-    if !password_matches(&a.pool_id, &user, input.previous_password.as_deref().unwrap_or_default()) {
+    if !password_matches(svc, &a.pool_id, &user, input.previous_password.as_deref().unwrap_or_default()).await {
         return Err(incorrect());
     }
     let policy = a.pool.policies.as_ref().and_then(|p| p.password_policy.clone()).unwrap_or_default();
     password_policy::check(&policy, &input.proposed_password)?;
-    user.password = Some(new_password(svc, &a.pool_id, &user.record.username, &input.proposed_password));
+    user.password = Some(new_password(svc, &a.pool_id, &user.record.username, &input.proposed_password).await?);
     let record = user.next_record(svc.clock.now_millis())?;
     let index = user.index(&a.pool);
     if !svc.store.save_user(UserWrite::new(&record, &index)).await? {

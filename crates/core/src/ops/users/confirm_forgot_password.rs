@@ -23,7 +23,7 @@ pub async fn confirm_forgot_password(
     password_policy::check(&policy, &input.password)?;
     let now = svc.clock.now_millis();
     let code = codes::check(svc, &c.pool_id, &user.record.username_key, PURPOSE, &input.confirmation_code, now).await?;
-    user.password = Some(new_password(svc, &c.pool_id, &user.record.username, &input.password));
+    user.password = Some(new_password(svc, &c.pool_id, &user.record.username, &input.password).await?);
     if matches!(user.status, UserStatusType::ResetRequired | UserStatusType::ForceChangePassword) {
         user.status = UserStatusType::Confirmed;
     }

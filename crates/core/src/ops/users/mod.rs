@@ -55,6 +55,7 @@ use subtle::ConstantTimeEq;
 use crate::auth::srp;
 use crate::ops::user_pools;
 use crate::ports::clock::epoch_seconds;
+use crate::ports::compute::offload;
 use crate::ports::store::StoreError;
 use crate::users::{attributes, username_key, StoredPassword, User};
 use crate::{messages, Error, Services};
@@ -173,22 +174,39 @@ pub(crate) fn on_conflict<T>(r: Result<T, StoreError>, pool: &UserPoolType) -> R
 }
 
 /// Hashes a password into what is stored: a fresh salt and the SRP verifier.
-pub(crate) fn new_password(svc: &Services, pool_id: &str, user_id_for_srp: &str, password: &str) -> StoredPassword {
+pub(crate) async fn new_password(
+    svc: &Services,
+    pool_id: &str,
+    user_id_for_srp: &str,
+    password: &str,
+) -> Result<StoredPassword, Error> {
     let mut salt = [0u8; 16];
     svc.rng.fill(&mut salt);
-    let verifier = srp::compute_verifier(srp::pool_name(pool_id), user_id_for_srp, password, &salt);
-    StoredPassword {
+    let (pool_name, user, password) =
+        (srp::pool_name(pool_id).to_string(), user_id_for_srp.to_string(), password.to_string());
+    let verifier = offload(svc.compute.as_ref(), move || {
+        srp::compute_verifier(&pool_name, &user, &password, &salt).to_str_radix(16)
+    })
+    .await
+    .ok_or_else(|| Error::Internal(anyhow::anyhow!("computing a password verifier failed")))?;
+    Ok(StoredPassword {
         salt: salt.iter().map(|b| format!("{b:02x}")).collect(),
-        verifier: verifier.to_str_radix(16),
+        verifier,
         set_at: svc.clock.now_millis(),
-    }
+    })
 }
 
 /// Whether `password` is the user's, by recomputing the verifier (compared in constant time).
-pub(crate) fn password_matches(pool_id: &str, user: &User, password: &str) -> bool {
+pub(crate) async fn password_matches(svc: &Services, pool_id: &str, user: &User, password: &str) -> bool {
     let Some(stored) = &user.password else { return false };
     let Some(salt) = hex_bytes(&stored.salt) else { return false };
-    let v = srp::compute_verifier(srp::pool_name(pool_id), &user.record.username, password, &salt);
+    let (pool_name, username, password) =
+        (srp::pool_name(pool_id).to_string(), user.record.username.clone(), password.to_string());
+    let Some(v) =
+        offload(svc.compute.as_ref(), move || srp::compute_verifier(&pool_name, &username, &password, &salt)).await
+    else {
+        return false;
+    };
     bool::from(v.to_str_radix(16).as_bytes().ct_eq(stored.verifier.as_bytes()))
 }
 

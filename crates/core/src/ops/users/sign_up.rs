@@ -57,7 +57,7 @@ pub async fn sign_up(svc: &Services, input: SignUpRequest) -> Result<SignUpRespo
         password: None,
         pending: Default::default(),
     };
-    user.password = Some(new_password(svc, &c.pool_id, &name.username, password));
+    user.password = Some(new_password(svc, &c.pool_id, &name.username, password).await?);
     let record = user.to_record()?;
     let index = user.index(&c.pool);
     let destination = delivery::signup_destination(&c.pool, &user);
