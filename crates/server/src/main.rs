@@ -18,13 +18,17 @@ fn main() -> ExitCode {
                 }
             };
             init_logging(&settings.log);
-            let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("cognate: starting the runtime: {e}");
-                    return ExitCode::FAILURE;
-                }
-            };
+            // The blocking pool runs SRP arithmetic and SQLite scans: a few threads per core
+            // keep the cores busy; more would only add memory (each thread's stack and arena).
+            let blocking = std::thread::available_parallelism().map_or(2, |n| n.get()) * 8;
+            let runtime =
+                match tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(blocking).build() {
+                    Ok(r) => r,
+                    Err(e) => {
+                        eprintln!("cognate: starting the runtime: {e}");
+                        return ExitCode::FAILURE;
+                    }
+                };
             match runtime.block_on(serve(settings)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

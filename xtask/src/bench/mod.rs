@@ -4,6 +4,7 @@
 //! p99, errors and the server's peak RSS per operation, as a table and as JSON; `--write-docs`
 //! puts the table into `docs/performance.md`. See that file for how to read the figures.
 
+mod bulk;
 mod load;
 mod servers;
 mod workloads;
@@ -25,6 +26,9 @@ use workloads::{Op, OpLoad};
 #[derive(Debug, Clone)]
 struct Options {
     users: usize,
+    /// Users stored in cognate's pool in all: the `users` the load drives, made over the API,
+    /// and the rest stored in bulk through the store port.
+    stored: usize,
     connections: usize,
     duration: Duration,
     warmup: Duration,
@@ -38,18 +42,21 @@ struct Options {
     build: bool,
 }
 
-const USAGE: &str = "usage: cargo xtask bench [--users N] [--connections C] [--duration SECS] [--warmup SECS] \
-                     [--runs R] [--ops guavc,verify,get-user,password-auth,srp-auth,sign-up] [--peers] \
+const USAGE: &str =
+    "usage: cargo xtask bench [--users N] [--stored N] [--connections C] [--duration SECS] [--warmup SECS] \
+                     [--runs R] [--ops guavc,verify,get-user,password-auth,srp-auth,sign-up,list-users] [--peers] \
                      [--cognate-arg ARG]... [--label TEXT] [--out FILE.json] [--write-docs] [--no-build]";
 
 fn parse(args: &[String]) -> Result<Options> {
     let mut o = Options {
         users: 1000,
+        stored: 0,
         connections: 16,
         duration: Duration::from_secs(10),
         warmup: Duration::from_secs(1),
         runs: 3,
-        ops: Op::ALL.to_vec(),
+        // ListUsers is for the scale runs (`--ops …,list-users`).
+        ops: Op::ALL.into_iter().filter(|op| *op != Op::ListUsers).collect(),
         peers: false,
         cognate_args: Vec::new(),
         label: "SQLite (default settings)".into(),
@@ -70,6 +77,7 @@ fn parse(args: &[String]) -> Result<Options> {
         let mut value = || it.next().with_context(|| format!("{arg} needs a value\n{USAGE}"));
         match arg.as_str() {
             "--users" => o.users = value()?.parse().context("--users")?,
+            "--stored" => o.stored = value()?.parse().context("--stored")?,
             "--connections" => o.connections = value()?.parse().context("--connections")?,
             "--duration" => o.duration = Duration::from_secs_f64(value()?.parse().context("--duration")?),
             "--warmup" => o.warmup = Duration::from_secs_f64(value()?.parse().context("--warmup")?),
@@ -93,6 +101,7 @@ fn parse(args: &[String]) -> Result<Options> {
     if o.users == 0 || o.connections == 0 || o.runs == 0 {
         bail!("--users, --connections and --runs must be at least 1");
     }
+    o.stored = o.stored.max(o.users);
     Ok(o)
 }
 
@@ -118,6 +127,7 @@ struct Report {
     label: String,
     machine: Machine,
     users: usize,
+    stored_users: usize,
     connections: usize,
     duration_secs: f64,
     runs: usize,
@@ -220,6 +230,10 @@ async fn bench(root: &Path, bin: &Path, o: &Options) -> Result<Report> {
         }
         let fixture =
             workloads::seed(&mut conns, o.users, "bench").await.with_context(|| format!("seeding {}", server.name))?;
+        if server.name == "cognate" && o.stored > o.users {
+            eprintln!("bench: storing {} more users in cognate's pool", o.stored - o.users);
+            bulk::store_users(&database_url(&run_dir, &o.cognate_args), &fixture.pool_id, o.users, o.stored).await?;
+        }
         fixtures.push(Arc::new(fixture));
     }
 
@@ -294,12 +308,21 @@ async fn bench(root: &Path, bin: &Path, o: &Options) -> Result<Report> {
         label: o.label.clone(),
         machine: machine(),
         users: o.users,
+        stored_users: o.stored,
         connections: o.connections,
         duration_secs: o.duration.as_secs_f64(),
         runs: o.runs,
         cognate_args: o.cognate_args.clone(),
         cells,
     })
+}
+
+/// The database cognate runs on: `--database` among its arguments, or the data directory's file.
+fn database_url(run_dir: &Path, cognate_args: &[String]) -> String {
+    let given = cognate_args.iter().position(|a| a == "--database").and_then(|i| cognate_args.get(i + 1));
+    let given =
+        given.cloned().or_else(|| cognate_args.iter().find_map(|a| a.strip_prefix("--database=").map(str::to_string)));
+    given.unwrap_or_else(|| format!("sqlite://{}", run_dir.join("cognate-data/cognate.db").display()))
 }
 
 /// A new directory for one run's data.
@@ -317,9 +340,10 @@ fn tempfile_dir(scratch: &Path) -> Result<PathBuf> {
 /// The report as a Markdown table, with ratios against cognate when peers ran.
 fn render(r: &Report) -> String {
     let mut t = format!(
-        "{} — {} users, {} connections, {} × {:.0} s runs (medians), {} CPUs ({}), {:.1} GiB{}\n\n",
+        "{} — {} users{}, {} connections, {} × {:.0} s runs (medians), {} CPUs ({}), {:.1} GiB{}\n\n",
         r.label,
         r.users,
+        if r.stored_users > r.users { format!(" ({} stored in cognate)", r.stored_users) } else { String::new() },
         r.connections,
         r.runs,
         r.duration_secs,

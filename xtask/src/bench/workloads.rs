@@ -21,16 +21,18 @@ pub enum Op {
     PasswordAuth,
     SrpAuth,
     SignUp,
+    ListUsers,
 }
 
 impl Op {
-    pub const ALL: [Op; 6] = [
+    pub const ALL: [Op; 7] = [
         Op::GetUserAttributeVerificationCode,
         Op::VerifyUserAttribute,
         Op::GetUser,
         Op::PasswordAuth,
         Op::SrpAuth,
         Op::SignUp,
+        Op::ListUsers,
     ];
 
     /// The name used on the command line and in reports.
@@ -42,6 +44,7 @@ impl Op {
             Op::PasswordAuth => "InitiateAuth USER_PASSWORD_AUTH",
             Op::SrpAuth => "SRP sign-in (InitiateAuth + RespondToAuthChallenge)",
             Op::SignUp => "SignUp",
+            Op::ListUsers => "ListUsers (email prefix filter)",
         }
     }
 
@@ -54,8 +57,14 @@ impl Op {
             Op::PasswordAuth => "password-auth",
             Op::SrpAuth => "srp-auth",
             Op::SignUp => "sign-up",
+            Op::ListUsers => "list-users",
         }
     }
+}
+
+/// The username (and email) of the `i`th seeded user. Email-shaped: cognito-local insists on it.
+pub fn username(i: usize) -> String {
+    format!("user{i:07}@bench.test")
 }
 
 /// One benchmark user.
@@ -160,6 +169,17 @@ impl Workload for OpLoad {
                 });
                 Ok(judge(&conn.call("SignUp", &body).await?, &[]))
             }
+            Op::ListUsers => {
+                // The users whose email starts like this user's but for the last two digits:
+                // a hundred of them when that many are stored; the first page (60) is answered.
+                let prefix = &user.username[..user.username.find('@').unwrap_or(user.username.len()).saturating_sub(2)];
+                let body = json!({"UserPoolId": f.pool_id, "Filter": format!("email ^= \"{prefix}\"")});
+                let answer = conn.call("ListUsers", &body).await?;
+                if answer.status == 200 && answer.body["Users"].as_array().is_none_or(|u| u.is_empty()) {
+                    return Ok(Outcome::Error(format!("no users for prefix {prefix}: {}", answer.body)));
+                }
+                Ok(judge(&answer, &[]))
+            }
         }
     }
 }
@@ -245,8 +265,7 @@ pub async fn seed(conns: &mut [Conn], users: usize, name: &str) -> Result<Fixtur
         tasks.push(async move {
             let mut made = Vec::new();
             for i in (lane..users).step_by(lanes) {
-                // Email-shaped: cognito-local insists on it.
-                let username = format!("user{i:07}@bench.test");
+                let username = username(i);
                 conn.ok(
                     "AdminCreateUser",
                     &json!({

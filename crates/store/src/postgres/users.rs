@@ -307,7 +307,7 @@ impl UserStore for PostgresStore {
             Some(f) => {
                 let high = if f.prefix { format!("{}{MAX_CHAR}", f.value) } else { f.value.clone() };
                 sqlx::query(&format!(
-                    "SELECT DISTINCT {U_COLUMNS} FROM user_search s JOIN users u \
+                    "SELECT {U_COLUMNS} FROM user_search s JOIN users u \
                      ON u.pool_id = s.pool_id AND u.username_key = s.username_key \
                      WHERE s.pool_id = $1 AND s.name = $2 AND s.value >= $3 AND s.value <= $4 \
                      AND u.username_key > $5 ORDER BY u.username_key LIMIT $6"

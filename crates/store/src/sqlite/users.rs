@@ -257,8 +257,11 @@ impl UserStore for SqliteStore {
                 .collect(),
             Some(f) => {
                 let high = if f.prefix { format!("{}{MAX_CHAR}", f.value) } else { f.value.clone() };
+                // The search index drives (CROSS JOIN fixes the order of the loops): left to
+                // itself, SQLite walks every user of the pool in key order to avoid sorting.
+                // The matches are then sorted; a user has one value per searchable attribute.
                 c.prepare_cached(&format!(
-                    "SELECT DISTINCT {U_COLUMNS} FROM user_search s JOIN users u \
+                    "SELECT {U_COLUMNS} FROM user_search s CROSS JOIN users u \
                      ON u.pool_id = s.pool_id AND u.username_key = s.username_key \
                      WHERE s.pool_id = ?1 AND s.name = ?2 AND s.value >= ?3 AND s.value <= ?4 \
                      AND u.username_key > ?5 ORDER BY u.username_key LIMIT ?6"
