@@ -23,6 +23,7 @@ const PROTOCOL_ERRORS: &[&str] = &[
     "MissingAuthenticationTokenException",
     "UnrecognizedClientException",
     "InvalidSignatureException",
+    "IncompleteSignatureException",
     "AccessDeniedException",
 ];
 

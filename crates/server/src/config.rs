@@ -77,6 +77,17 @@ pub struct ServeArgs {
     /// Log filter, e.g. `info` or `cognate=debug` [default: info].
     #[arg(long, env = "COGNATE_LOG", value_name = "FILTER")]
     pub log: Option<String>,
+    /// Access key id whose SigV4 signatures the admin operations accept (more keys in the
+    /// config file's `[[auth.credentials]]`) [default: none: development mode, any signature].
+    #[arg(long, env = "COGNATE_ADMIN_ACCESS_KEY_ID", value_name = "KEY")]
+    pub admin_access_key_id: Option<String>,
+    /// The secret access key of `--admin-access-key-id` (prefer the environment or the file).
+    #[arg(long, env = "COGNATE_ADMIN_SECRET_ACCESS_KEY", value_name = "SECRET", hide_env_values = true)]
+    pub admin_secret_access_key: Option<String>,
+    /// Listen on a non-loopback address although no admin credentials are configured, so that
+    /// anyone who reaches the server can call the admin operations [default: false].
+    #[arg(long, env = "COGNATE_ALLOW_UNAUTHENTICATED_ADMIN", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub allow_unauthenticated_admin: Option<bool>,
     /// Serve the development messages API (`/_cognate/messages`, `/_aws/ses`, …)
     /// [default: true when listening on loopback, false otherwise].
     #[arg(long, env = "COGNATE_DEV_API", value_name = "BOOL")]
@@ -163,6 +174,8 @@ pub struct FileConfig {
     pub data_dir: Option<PathBuf>,
     /// The database (`[database]`).
     pub database: Option<DatabaseFile>,
+    /// Who may call the signed operations (`[auth]`).
+    pub auth: Option<AuthFile>,
     /// AWS region used in pool ids and ARNs.
     pub region: Option<String>,
     /// Public base URL, used for token issuers.
@@ -229,6 +242,33 @@ pub struct DatabaseFile {
     pub pool_size: Option<u32>,
     /// Power-loss-safe SQLite commits.
     pub durable: Option<bool>,
+}
+
+/// `[auth]` in the file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthFile {
+    /// `[[auth.credentials]]`: access keys whose signatures the signed operations accept.
+    #[serde(default)]
+    pub credentials: Vec<CredentialFile>,
+    /// Listen on a non-loopback address without credentials.
+    pub allow_unauthenticated_admin: Option<bool>,
+}
+
+/// One `[[auth.credentials]]` entry.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialFile {
+    /// The access key id.
+    pub access_key_id: String,
+    /// The secret access key.
+    pub secret_access_key: String,
+}
+
+impl std::fmt::Debug for CredentialFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CredentialFile").field("access_key_id", &self.access_key_id).finish_non_exhaustive()
+    }
 }
 
 /// `quotas` in the file: a word or a table.
@@ -308,6 +348,10 @@ pub struct Settings {
     pub log: String,
     /// Serve the development messages API; `None`: only when listening on loopback.
     pub dev_api: Option<bool>,
+    /// Access keys whose SigV4 signatures the signed operations accept; none: development mode.
+    pub admin_credentials: Vec<(String, Secret)>,
+    /// Listen beyond loopback although `admin_credentials` is empty.
+    pub allow_unauthenticated_admin: bool,
     /// Issue tokens with the AWS issuer form instead of `{public_url}/{poolId}`.
     pub aws_issuer: bool,
     /// Also serve HTTPS here.
@@ -349,6 +393,8 @@ impl Default for Settings {
             account_id: "000000000000".into(),
             log: "info".into(),
             dev_api: None,
+            admin_credentials: Vec::new(),
+            allow_unauthenticated_admin: false,
             aws_issuer: false,
             tls_listen: None,
             tls_cert: None,
@@ -388,6 +434,14 @@ impl Settings {
             (None, None) => None,
         };
         let database = file.database.unwrap_or_default();
+        let auth = file.auth.unwrap_or_default();
+        let mut admin_credentials: Vec<(String, Secret)> =
+            auth.credentials.into_iter().map(|c| (c.access_key_id, Secret(c.secret_access_key))).collect();
+        match (args.admin_access_key_id, args.admin_secret_access_key) {
+            (Some(k), Some(s)) => admin_credentials.push((k, Secret(s))),
+            (None, None) => {}
+            _ => bail!("admin_access_key_id and admin_secret_access_key must be given together"),
+        }
         let settings = Settings {
             listen,
             data_dir: args.data_dir.or(file.data_dir).unwrap_or(d.data_dir),
@@ -399,6 +453,11 @@ impl Settings {
             account_id: args.account_id.or(file.account_id).unwrap_or(d.account_id),
             log: args.log.or(file.log).unwrap_or(d.log),
             dev_api: args.dev_api.or(file.dev_api),
+            admin_credentials,
+            allow_unauthenticated_admin: args
+                .allow_unauthenticated_admin
+                .or(auth.allow_unauthenticated_admin)
+                .unwrap_or(false),
             aws_issuer: match args.token_issuer.or(file.token_issuer).as_deref() {
                 None | Some("public-url") => false,
                 Some("aws") => true,
@@ -485,6 +544,7 @@ impl Settings {
             bail!("tls_cert and tls_key must be given together");
         }
         settings.validate()?;
+        settings.check_exposure()?;
         Ok(settings)
     }
 
@@ -515,6 +575,11 @@ impl Settings {
                 bail!("invalid database URL: expected sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DB");
             }
         }
+        for (key, secret) in &self.admin_credentials {
+            if key.is_empty() || secret.0.is_empty() {
+                bail!("invalid admin credentials: the access key id and the secret must not be empty");
+            }
+        }
         if self.database_pool_size == Some(0) {
             bail!("invalid database pool size 0: expected at least 1");
         }
@@ -535,6 +600,25 @@ impl Settings {
         }
         tracing_subscriber::EnvFilter::try_new(&self.log)
             .with_context(|| format!("invalid log filter {:?}", self.log))?;
+        Ok(())
+    }
+
+    /// Refuses to serve unsigned admin operations beyond loopback unless told to.
+    pub fn check_exposure(&self) -> Result<()> {
+        if self.admin_credentials.is_empty() && !self.allow_unauthenticated_admin {
+            for addr in std::iter::once(self.listen).chain(self.tls_listen) {
+                if !addr.ip().is_loopback() {
+                    bail!(
+                        "refusing to listen on {addr} without admin credentials: anyone who can reach it could \
+                     call the admin operations (AdminCreateUser, AdminSetUserPassword, DeleteUserPool, …) and \
+                     read the development messages API. Configure [[auth.credentials]] in the config file (or \
+                     COGNATE_ADMIN_ACCESS_KEY_ID and COGNATE_ADMIN_SECRET_ACCESS_KEY) so that they must be \
+                     signed, or pass --allow-unauthenticated-admin if a network boundary you trust guards \
+                     this address."
+                    );
+                }
+            }
+        }
         Ok(())
     }
 
@@ -599,6 +683,30 @@ mod tests {
         let (_d, path) = file("quotas = { UserReed = 5 }\n");
         let err = Settings::resolve(ServeArgs { config: Some(path), ..Default::default() }).unwrap_err();
         assert!(format!("{err:#}").contains("unknown quota category"), "{err:#}");
+    }
+
+    #[test]
+    fn admin_credentials_come_from_the_file_and_the_environment_and_never_print() {
+        let (_d, path) = file(
+            "[auth]\nallow_unauthenticated_admin = false\n\n[[auth.credentials]]\naccess_key_id = \"AKIDONE\"\n\
+             secret_access_key = \"secret-one\"\n\n[[auth.credentials]]\naccess_key_id = \"AKIDTWO\"\n\
+             secret_access_key = \"secret-two\"\n",
+        );
+        let s = Settings::resolve(ServeArgs {
+            config: Some(path),
+            admin_access_key_id: Some("AKIDTHREE".into()),
+            admin_secret_access_key: Some("secret-three".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        let keys: Vec<&str> = s.admin_credentials.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["AKIDONE", "AKIDTWO", "AKIDTHREE"]);
+        assert_eq!(s.admin_credentials[2].1 .0, "secret-three");
+        let printed = format!("{s:?}");
+        assert!(!printed.contains("secret-"), "{printed}");
+        let err = Settings::resolve(ServeArgs { admin_access_key_id: Some("AKID".into()), ..Default::default() })
+            .unwrap_err();
+        assert!(format!("{err:#}").contains("must be given together"), "{err:#}");
     }
 
     #[test]

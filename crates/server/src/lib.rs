@@ -11,6 +11,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
+use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
@@ -39,6 +40,16 @@ pub struct AppState {
     pub public_url: String,
     /// Request-rate quotas.
     pub quotas: protocol::quotas::Quotas,
+    /// The clock requests are judged by (signature dates).
+    pub clock: Arc<dyn Clock>,
+}
+
+impl AppState {
+    /// The current time by the server's clock.
+    pub fn now(&self) -> std::time::SystemTime {
+        let millis = u64::try_from(self.clock.now_millis()).unwrap_or(0);
+        std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(millis)
+    }
 }
 
 /// Ports a caller may replace (tests inject a manual clock).
@@ -77,6 +88,7 @@ fn dev_api_enabled(settings: &Settings) -> bool {
 impl Server {
     /// Opens the store, binds the address and starts serving.
     pub async fn start(settings: Settings, overrides: Overrides) -> anyhow::Result<Server> {
+        settings.check_exposure()?;
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("creating the data directory {}", settings.data_dir.display()))?;
         let options = cognate_store::StoreOptions {
@@ -126,7 +138,15 @@ impl Server {
         let state = Arc::new(AppState {
             service: Cognito::new(services),
             store: store.clone(),
-            sigv4: protocol::sigv4::SigV4Mode::default(),
+            sigv4: if settings.admin_credentials.is_empty() {
+                protocol::sigv4::SigV4Mode::AcceptAny
+            } else {
+                protocol::sigv4::SigV4Mode::Verify(protocol::sigv4::Verifier::new(
+                    &settings.region,
+                    &settings.admin_credentials,
+                ))
+            },
+            clock: clock.clone(),
             region: settings.region.clone(),
             public_url: public_url.clone(),
             quotas: match &settings.quotas {
@@ -250,16 +270,32 @@ pub fn router(state: Arc<AppState>, dev_api: bool) -> Router {
         .route("/{pool_id}/.well-known/jwks.json", get(http::well_known::jwks_json))
         .route("/{pool_id}/.well-known/openid-configuration", get(http::well_known::openid_configuration));
     if dev_api {
-        routes = routes
+        let dev = Router::new()
             .route("/_cognate/messages", get(http::messages::get_messages).delete(http::messages::delete_messages))
             .route("/_aws/ses", get(http::messages::ses))
-            .route("/_aws/sns/sms-messages", get(http::messages::sns));
+            .route("/_aws/sns/sms-messages", get(http::messages::sns))
+            .layer(axum::middleware::from_fn_with_state(state.clone(), http::messages::signed));
+        routes = routes.merge(dev);
     }
     routes
         .fallback(|| async { protocol::not_understood(&uuid::Uuid::new_v4().to_string()) })
+        .layer(axum::middleware::map_response_with_state(state.clone(), date_header))
         .with_state(state)
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(cors)
+}
+
+/// The `Date` header by the server's clock, the one signatures are judged by: SDKs correct
+/// their clock skew from it before signing again.
+async fn date_header(State(state): State<Arc<AppState>>, mut response: Response) -> Response {
+    let date = time::OffsetDateTime::UNIX_EPOCH + state.now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    if let Some(v) = date.format(format).ok().and_then(|d| HeaderValue::try_from(d).ok()) {
+        response.headers_mut().insert("date", v);
+    }
+    response
 }
 
 /// A panic in a handler answers as an internal error, never as an HTML page.

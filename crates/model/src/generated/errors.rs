@@ -136,6 +136,8 @@ pub enum ErrorCode {
     UnrecognizedClientException,
     /// Answered by the protocol layer; not a shape of the model.
     InvalidSignatureException,
+    /// Answered by the protocol layer; not a shape of the model.
+    IncompleteSignatureException,
 }
 
 impl ErrorCode {
@@ -207,6 +209,7 @@ impl ErrorCode {
             Self::MissingAuthenticationTokenException => "MissingAuthenticationTokenException",
             Self::UnrecognizedClientException => "UnrecognizedClientException",
             Self::InvalidSignatureException => "InvalidSignatureException",
+            Self::IncompleteSignatureException => "IncompleteSignatureException",
         }
     }
 }

@@ -1,6 +1,9 @@
 //! The development messages API: what cognate "sent", for tests to read codes from. Served at
 //! `/_cognate/messages`, and at the inspection paths LocalStack users already call
 //! (`/_aws/ses`, `/_aws/sns/sms-messages`). Only mounted when enabled (by default on loopback).
+//! When admin credentials are configured, requests must be SigV4-signed like the admin
+//! operations (service `cognito-idp`); without them the server only listens on loopback unless
+//! told otherwise, so the codes are not readable from the network.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -30,6 +33,34 @@ pub struct Filters {
     username: Option<String>,
     destination: Option<String>,
     medium: Option<String>,
+}
+
+/// Lets a request through if it is signed, when signatures are required.
+pub async fn signed(
+    State(state): State<Arc<AppState>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if !state.sigv4.verifies() {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = match axum::body::to_bytes(body, crate::protocol::MAX_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    };
+    let signed = crate::protocol::sigv4::SignedRequest {
+        method: &parts.method,
+        uri: &parts.uri,
+        headers: &parts.headers,
+        body: &bytes,
+    };
+    if let Err(e) = state.sigv4.authorize_any(&signed, state.now()) {
+        let mut r = crate::protocol::errors::service_error(&uuid::Uuid::new_v4().to_string(), &e);
+        *r.status_mut() = StatusCode::FORBIDDEN;
+        return r;
+    }
+    next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes))).await
 }
 
 async fn list(state: &AppState, filter: MessageFilter) -> Result<Vec<OutboxMessage>, Response> {

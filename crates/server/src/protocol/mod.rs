@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use cognate_core::Cognito;
 use cognate_model::{ErrorCode, Operation, RequestContext, ServiceError};
@@ -33,6 +33,7 @@ pub async fn handle(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     method: Method,
+    uri: Uri,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -47,7 +48,7 @@ pub async fn handle(
     let span = tracing::info_span!("request", op = op.name(), request_id = %request_id);
     async move {
         let ctx = RequestContext { request_id: request_id.clone(), source_ip: Some(peer.ip().to_string()) };
-        match call(&state, &ctx, op, &headers, body).await {
+        match call(&state, &ctx, op, (&method, &uri, &headers), body).await {
             Ok(bytes) => {
                 let mut response = (StatusCode::OK, bytes).into_response();
                 let h = response.headers_mut();
@@ -93,16 +94,18 @@ async fn call(
     state: &AppState,
     ctx: &RequestContext,
     op: Operation,
-    headers: &HeaderMap,
+    (method, uri, headers): (&Method, &Uri, &HeaderMap),
     body: Body,
 ) -> Result<Vec<u8>, cognate_core::Error> {
-    sigv4::authorize(state.sigv4, op, headers)?;
+    // The signature covers the body, so it is read first (within the size limit).
+    let bytes = read_body(body).await?;
+    let request = sigv4::SignedRequest { method, uri, headers, body: &bytes };
+    state.sigv4.authorize(op, &request, state.now())?;
     state.quotas.check(op)?;
     // Say "not implemented" before judging the input of an operation we would not run anyway.
     if !Cognito::IMPLEMENTED.contains(&op) {
         return Err(ServiceError::not_implemented(op).into());
     }
-    let bytes = read_body(body).await?;
     let value: serde_json::Value = if bytes.iter().all(u8::is_ascii_whitespace) {
         serde_json::Value::Object(Default::default())
     } else {

@@ -32,6 +32,17 @@ fn bad_flags_and_values_exit_non_zero_with_a_message_not_a_panic() {
 }
 
 #[test]
+fn without_admin_credentials_it_refuses_a_non_loopback_address_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let (code, err) = run_to_end(&["serve", "--listen", "0.0.0.0:0", "--data-dir", data], &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("refusing to listen on 0.0.0.0:0 without admin credentials"), "{err}");
+    assert!(err.contains("--allow-unauthenticated-admin"), "{err}");
+    assert!(!dir.path().join("cognate.db").exists(), "nothing opened before refusing");
+}
+
+#[test]
 fn unknown_keys_in_the_config_file_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("cognate.toml");

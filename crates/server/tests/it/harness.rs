@@ -126,6 +126,30 @@ pub fn sdk_client(url: &str) -> Client {
     Client::from_conf(conf)
 }
 
+/// The server's manual clock as the SDK's time source, so that signatures carry its time.
+#[derive(Debug)]
+pub struct ClockTime(pub Arc<ManualClock>);
+
+impl aws_smithy_async::time::TimeSource for ClockTime {
+    fn now(&self) -> std::time::SystemTime {
+        use cognate_core::ports::Clock;
+        std::time::UNIX_EPOCH + std::time::Duration::from_millis(self.0.now_millis() as u64)
+    }
+}
+
+/// An SDK client for `url` signing with the given access key at the manual clock's time.
+pub fn signing_client(url: &str, clock: Arc<ManualClock>, key: &str, secret: &str, region: &str) -> Client {
+    let conf = aws_sdk_cognitoidentityprovider::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .endpoint_url(url)
+        .credentials_provider(Credentials::new(key, secret, None, None, "tests"))
+        .time_source(ClockTime(clock))
+        .retry_config(RetryConfig::disabled())
+        .build();
+    Client::from_conf(conf)
+}
+
 impl TestServer {
     /// Stops the server cleanly and starts it again on the same data dir.
     pub async fn restart(&mut self) {

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
+mod admin_auth;
 mod attributes;
 mod binary;
 mod clients;

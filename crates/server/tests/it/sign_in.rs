@@ -460,7 +460,11 @@ async fn disabling_a_user_revokes_its_tokens() {
 
 #[tokio::test]
 async fn the_messages_api_is_off_by_default_beyond_loopback() {
-    let s = crate::harness::spawn_with(|s| s.listen = "0.0.0.0:0".parse().unwrap()).await;
+    let s = crate::harness::spawn_with(|s| {
+        s.listen = "0.0.0.0:0".parse().unwrap();
+        s.allow_unauthenticated_admin = true;
+    })
+    .await;
     let url = s.url.replace("0.0.0.0", "127.0.0.1");
     let r = reqwest::get(format!("{url}/_cognate/messages")).await.unwrap();
     assert_eq!(r.status(), 404);

@@ -38,6 +38,8 @@ const SCRUBBED_ENV = [
   "COGNATE_PUBLIC_URL",
   "COGNATE_ACCOUNT_ID",
   "COGNATE_DEV_API",
+  "COGNATE_ADMIN_ACCESS_KEY_ID",
+  "COGNATE_ADMIN_SECRET_ACCESS_KEY",
 ];
 
 export function cognateBin() {
@@ -62,7 +64,7 @@ export class CognateServer {
   #exit = null; // resolves to { code, signal } when the process ends
 
   /** Starts the server on a fresh data directory and waits for its ready line. */
-  async start({ tls = false } = {}) {
+  async start({ tls = false, args: extraArgs = [] } = {}) {
     assert.equal(this.proc, null, "server already running");
     const bin = cognateBin();
     this.dataDir = mkdtempSync(path.join(tmpdir(), "cognate-node-"));
@@ -70,6 +72,7 @@ export class CognateServer {
     for (const key of SCRUBBED_ENV) delete env[key];
     const args = ["serve", "--listen", "127.0.0.1:0", "--data-dir", this.dataDir];
     if (tls) args.push("--tls-listen", "127.0.0.1:0");
+    args.push(...extraArgs);
     const proc = spawn(bin, args, {
       cwd: this.dataDir,
       env,
