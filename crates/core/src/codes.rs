@@ -1,5 +1,5 @@
 //! One-time codes: six random digits, stored only as a hash keyed with the installation's
-//! secret, checked in constant time, burnt after too many wrong guesses.
+//! secret (itself stored sealed with the key-encryption key), checked in constant time, burnt after too many wrong guesses.
 
 use aws_lc_rs::hmac;
 use cognate_model::ErrorCode;
@@ -12,8 +12,8 @@ use crate::{Error, Services};
 /// Wrong guesses after which a code is burnt.
 pub const MAX_FAILURES: i32 = 5;
 
-/// Name of the installation secret codes are keyed with.
-const CODE_KEY: &str = "code-hash-key";
+/// Name of the installation secret codes are keyed with (stored sealed with the vault).
+const CODE_KEY: &str = "code-hash-key.sealed";
 
 /// A new six-digit code, leading zeros kept.
 pub fn new_code(rng: &dyn Rng) -> String {
@@ -38,7 +38,10 @@ pub async fn key(svc: &Services) -> Result<Vec<u8>, Error> {
     }
     let mut candidate = [0u8; 32];
     svc.rng.fill(&mut candidate);
-    let k = svc.store.server_secret(CODE_KEY, &candidate).await?;
+    let sealed = svc.vault.seal(CODE_KEY, &candidate)?;
+    // Whichever instance stored its candidate first: every instance opens that one.
+    let stored = svc.store.server_secret(CODE_KEY, &sealed).await?;
+    let k = svc.vault.open(CODE_KEY, &stored)?;
     let _ = svc.code_key.set(k.clone());
     Ok(k)
 }

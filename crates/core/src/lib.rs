@@ -15,6 +15,7 @@ mod service;
 pub mod tokens;
 pub mod triggers;
 pub mod users;
+pub mod vault;
 
 pub use error::Error;
 pub use service::{Channels, Cognito, Limit, Limits, ServiceConfig, Services};

@@ -75,6 +75,8 @@ pub struct Services {
     pub rng: Arc<dyn Rng>,
     /// Settings.
     pub config: Arc<ServiceConfig>,
+    /// Seals the secrets stored in the database with the key-encryption key.
+    pub vault: Arc<crate::vault::Vault>,
     /// The installation's code key, once read from the store (it never changes).
     pub code_key: Arc<std::sync::OnceLock<Vec<u8>>>,
     /// Parsed signing keys per pool (keys never change; new ones are added by rotation).

@@ -84,6 +84,11 @@ pub struct ServeArgs {
     /// The secret access key of `--admin-access-key-id` (prefer the environment or the file).
     #[arg(long, env = "COGNATE_ADMIN_SECRET_ACCESS_KEY", value_name = "SECRET", hide_env_values = true)]
     pub admin_secret_access_key: Option<String>,
+    /// The key-encryption key that seals the secrets stored in the database (signing keys, the
+    /// code key, password verifiers): 32 bytes in base64. Every instance on one database needs
+    /// the same [default: generated into <data dir>/kek on first start].
+    #[arg(long, env = "COGNATE_KEY_ENCRYPTION_KEY", value_name = "BASE64", hide_env_values = true)]
+    pub key_encryption_key: Option<String>,
     /// Listen on a non-loopback address although no admin credentials are configured, so that
     /// anyone who reaches the server can call the admin operations [default: false].
     #[arg(long, env = "COGNATE_ALLOW_UNAUTHENTICATED_ADMIN", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
@@ -176,6 +181,8 @@ pub struct FileConfig {
     pub database: Option<DatabaseFile>,
     /// Who may call the signed operations (`[auth]`).
     pub auth: Option<AuthFile>,
+    /// Keys (`[keys]`).
+    pub keys: Option<KeysFile>,
     /// AWS region used in pool ids and ARNs.
     pub region: Option<String>,
     /// Public base URL, used for token issuers.
@@ -242,6 +249,20 @@ pub struct DatabaseFile {
     pub pool_size: Option<u32>,
     /// Power-loss-safe SQLite commits.
     pub durable: Option<bool>,
+}
+
+/// `[keys]` in the file.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeysFile {
+    /// The key-encryption key, 32 bytes in base64.
+    pub kek: Option<String>,
+}
+
+impl std::fmt::Debug for KeysFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeysFile").finish_non_exhaustive()
+    }
 }
 
 /// `[auth]` in the file.
@@ -352,6 +373,8 @@ pub struct Settings {
     pub admin_credentials: Vec<(String, Secret)>,
     /// Listen beyond loopback although `admin_credentials` is empty.
     pub allow_unauthenticated_admin: bool,
+    /// The key-encryption key (base64); `None`: the one in `<data_dir>/kek`, made if missing.
+    pub key_encryption_key: Option<Secret>,
     /// Issue tokens with the AWS issuer form instead of `{public_url}/{poolId}`.
     pub aws_issuer: bool,
     /// Also serve HTTPS here.
@@ -395,6 +418,7 @@ impl Default for Settings {
             dev_api: None,
             admin_credentials: Vec::new(),
             allow_unauthenticated_admin: false,
+            key_encryption_key: None,
             aws_issuer: false,
             tls_listen: None,
             tls_cert: None,
@@ -454,6 +478,7 @@ impl Settings {
             log: args.log.or(file.log).unwrap_or(d.log),
             dev_api: args.dev_api.or(file.dev_api),
             admin_credentials,
+            key_encryption_key: args.key_encryption_key.or(file.keys.unwrap_or_default().kek).map(Secret),
             allow_unauthenticated_admin: args
                 .allow_unauthenticated_admin
                 .or(auth.allow_unauthenticated_admin)
@@ -579,6 +604,9 @@ impl Settings {
             if key.is_empty() || secret.0.is_empty() {
                 bail!("invalid admin credentials: the access key id and the secret must not be empty");
             }
+        }
+        if let Some(kek) = &self.key_encryption_key {
+            crate::keys::decode_kek(&kek.0)?;
         }
         if self.database_pool_size == Some(0) {
             bail!("invalid database pool size 0: expected at least 1");

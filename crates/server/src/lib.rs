@@ -4,6 +4,7 @@
 pub mod adapters;
 pub mod config;
 mod http;
+pub mod keys;
 pub mod protocol;
 pub mod tls;
 
@@ -98,6 +99,9 @@ impl Server {
         let url = settings.database_url();
         let store = cognate_store::open(&url, &options).await?;
         tracing::info!(database = %without_credentials(&url), "store opened");
+        let kek = keys::load_or_create(settings.key_encryption_key.as_ref().map(|k| k.0.as_str()), &settings.data_dir)?;
+        let vault = Arc::new(cognate_core::vault::Vault::new(&kek)?);
+        keys::check(&vault, store.as_ref()).await?;
         let listener =
             TcpListener::bind(settings.listen).await.with_context(|| format!("listening on {}", settings.listen))?;
         let addr = listener.local_addr()?;
@@ -118,6 +122,7 @@ impl Server {
                     required: settings.require_delivery_channels,
                 },
             }),
+            vault,
             code_key: Default::default(),
             keys: Default::default(),
             pools: Default::default(),

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::ports::store::KeyRecord;
 use crate::tokens::{random_kid, PoolKeys, SigningKey};
+use crate::vault::{signing_key_context, Vault};
 use crate::{Error, Services};
 
 /// The pool's keys, oldest first; at least one.
@@ -23,20 +24,26 @@ pub async fn reload(svc: &Services, pool_id: &str) -> Result<PoolKeys, Error> {
         // RSA key generation takes tens of milliseconds: keep it off the async executor's threads
         // where the runtime allows.
         let key = SigningKey::generate(kid.clone())?;
-        let record = KeyRecord {
-            pool_id: pool_id.to_string(),
-            kid,
-            private_key: key.to_pkcs8(),
-            created_at: svc.clock.now_millis(),
-        };
+        let private_key = svc.vault.seal(&signing_key_context(pool_id, &kid), &key.to_pkcs8())?;
+        let record = KeyRecord { pool_id: pool_id.to_string(), kid, private_key, created_at: svc.clock.now_millis() };
         // Another instance may have made the pool's first key at the same moment: whichever was
         // stored first is the one every instance uses.
         svc.store.insert_first_signing_key(&record).await?;
         records = svc.store.signing_keys(pool_id).await?;
     }
-    let parsed: Vec<SigningKey> =
-        records.iter().map(|r| SigningKey::from_pkcs8(r.kid.clone(), &r.private_key)).collect::<anyhow::Result<_>>()?;
+    let parsed: Vec<SigningKey> = records.iter().map(|r| open(svc, r)).collect::<Result<_, Error>>()?;
     let keys = Arc::new(parsed);
     svc.keys.put(pool_id, keys.clone());
     Ok(keys)
+}
+
+/// A stored key, opened with the vault (keys stored in the clear by an earlier version are read
+/// as they are).
+fn open(svc: &Services, r: &KeyRecord) -> Result<SigningKey, Error> {
+    let der = if Vault::is_sealed(&r.private_key) {
+        svc.vault.open(&signing_key_context(&r.pool_id, &r.kid), &r.private_key)?
+    } else {
+        r.private_key.clone()
+    };
+    Ok(SigningKey::from_pkcs8(r.kid.clone(), &der)?)
 }

@@ -414,6 +414,10 @@ async fn a_token_without_the_admin_scope_is_refused_with_the_real_text() {
         .await
         .unwrap();
     db.close().await;
+    // Stored sealed: opened with the test servers' key-encryption key.
+    let kek = cognate_server::keys::decode_kek(crate::harness::TEST_KEK).unwrap();
+    let vault = cognate_core::vault::Vault::new(&kek).unwrap();
+    let der = vault.open(&cognate_core::vault::signing_key_context(&pool, &kid), &der).unwrap();
     let key = SigningKey::from_pkcs8(kid, &der).unwrap();
     let mut claims = crate::harness::jwt_payload(&token);
     claims["scope"] = "openid email".into();

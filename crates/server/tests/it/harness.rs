@@ -25,6 +25,10 @@ pub struct TestServer {
     configure: Arc<dyn Fn(&mut Settings) + Send + Sync>,
 }
 
+/// The key-encryption key of test servers (as a team would supply its own): a database copied
+/// to another data directory still opens.
+pub const TEST_KEK: &str = "Y29nbmF0ZS10ZXN0LWtleS1lbmNyeXB0aW9uLWtleSE=";
+
 /// The password test users are given.
 pub const PASSWORD: &str = "Corr3ct-horse!";
 
@@ -108,6 +112,7 @@ async fn start(
         listen: "127.0.0.1:0".parse().expect("addr"),
         data_dir: dir.path().to_path_buf(),
         database_url: Some(cognate_server::config::Secret(database_url.to_string())),
+        key_encryption_key: Some(cognate_server::config::Secret(TEST_KEK.to_string())),
         ..Settings::default()
     };
     configure(&mut settings);

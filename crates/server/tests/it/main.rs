@@ -18,6 +18,7 @@ mod passwords;
 mod protocol;
 mod readme;
 mod restart;
+mod secrets;
 mod sign_in;
 mod triggers;
 mod user_pools;

@@ -41,6 +41,7 @@ impl Instance {
             .env("COGNATE_SMS_WEBHOOK_URL", sms_webhook)
             .env("COGNATE_SMS_WEBHOOK_SECRET", "secret")
             .env("COGNATE_LOG", "warn")
+            .env("COGNATE_KEY_ENCRYPTION_KEY", crate::harness::TEST_KEK)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

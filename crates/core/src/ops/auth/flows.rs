@@ -102,7 +102,8 @@ pub async fn srp_start(svc: &Services, ctx: &ClientCtx, params: &BTreeMap<String
     let (user, salt, verifier) = match find(svc, &ctx.pool_id, &ctx.pool, username).await? {
         Some(user) => {
             let stored = user.password.as_ref().ok_or_else(incorrect)?;
-            let verifier = num_bigint::BigUint::parse_bytes(stored.verifier.as_bytes(), 16)
+            let hex = crate::ops::users::stored_verifier(svc, &ctx.pool_id, &user)?.ok_or_else(incorrect)?;
+            let verifier = num_bigint::BigUint::parse_bytes(hex.as_bytes(), 16)
                 .ok_or_else(|| anyhow::anyhow!("corrupt stored verifier"))?;
             let salt = salt_param(&stored.salt);
             (Some(user), salt, verifier)
@@ -234,10 +235,9 @@ pub async fn srp_verify(
         return Err(incorrect());
     };
     let user = User::from_record(record)?;
-    let stored = user.password.as_ref().ok_or_else(incorrect)?;
+    let stored = crate::ops::users::stored_verifier(svc, &ctx.pool_id, &user)?.ok_or_else(incorrect)?;
     let big = |s: &str| num_bigint::BigUint::parse_bytes(s.as_bytes(), 16);
-    let (Some(a), Some(b), Some(big_b), Some(v)) =
-        (big(&state.a), big(&state.b), big(&state.big_b), big(&stored.verifier))
+    let (Some(a), Some(b), Some(big_b), Some(v)) = (big(&state.a), big(&state.b), big(&state.big_b), big(&stored))
     else {
         return Err(incorrect());
     };

@@ -58,6 +58,7 @@ use crate::ports::clock::epoch_seconds;
 use crate::ports::compute::offload;
 use crate::ports::store::StoreError;
 use crate::users::{attributes, username_key, StoredPassword, User};
+use crate::vault::verifier_context;
 use crate::{messages, Error, Services};
 
 /// A pool with one of its clients, as the client-facing operations need them.
@@ -191,15 +192,29 @@ pub(crate) async fn new_password(
     .ok_or_else(|| Error::Internal(anyhow::anyhow!("computing a password verifier failed")))?;
     Ok(StoredPassword {
         salt: salt.iter().map(|b| format!("{b:02x}")).collect(),
-        verifier,
+        verifier: svc.vault.seal_text(&verifier_context(pool_id, user_id_for_srp), &verifier)?,
         set_at: svc.clock.now_millis(),
     })
+}
+
+/// The user's SRP verifier (hex), opened with the vault.
+pub(crate) fn stored_verifier(svc: &Services, pool_id: &str, user: &User) -> Result<Option<String>, Error> {
+    let Some(stored) = &user.password else { return Ok(None) };
+    svc.vault.open_text(&verifier_context(pool_id, &user.record.username), &stored.verifier).map(Some)
 }
 
 /// Whether `password` is the user's, by recomputing the verifier (compared in constant time).
 pub(crate) async fn password_matches(svc: &Services, pool_id: &str, user: &User, password: &str) -> bool {
     let Some(stored) = &user.password else { return false };
     let Some(salt) = hex_bytes(&stored.salt) else { return false };
+    let verifier = match stored_verifier(svc, pool_id, user) {
+        Ok(Some(v)) => v,
+        Ok(None) => return false,
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "reading a password verifier");
+            return false;
+        }
+    };
     let (pool_name, username, password) =
         (srp::pool_name(pool_id).to_string(), user.record.username.clone(), password.to_string());
     let Some(v) =
@@ -207,7 +222,7 @@ pub(crate) async fn password_matches(svc: &Services, pool_id: &str, user: &User,
     else {
         return false;
     };
-    bool::from(v.to_str_radix(16).as_bytes().ct_eq(stored.verifier.as_bytes()))
+    bool::from(v.to_str_radix(16).as_bytes().ct_eq(verifier.as_bytes()))
 }
 
 fn hex_bytes(s: &str) -> Option<Vec<u8>> {
