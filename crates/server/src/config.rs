@@ -26,6 +26,35 @@ pub enum Command {
     /// Write a consistent copy of the SQLite database to a new file, while the server runs.
     /// (Back up PostgreSQL with pg_dump.)
     Backup(BackupArgs),
+    /// Manage pools' signing keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+/// `cognate keys …`.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Add a new signing key to a pool, while the server runs: new tokens are signed with it
+    /// within a minute on every instance; the previous key keeps verifying (and stays in the
+    /// JWKS) for a day, until every token it signed has expired.
+    Rotate(RotateArgs),
+}
+
+/// Flags of `cognate keys rotate`.
+#[derive(Debug, Clone, Args)]
+pub struct RotateArgs {
+    /// The pool.
+    #[arg(long = "pool", value_name = "POOL_ID")]
+    pub pool_id: String,
+    /// The data directory [default: ./.cognate].
+    #[arg(long, env = "COGNATE_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// The database [default: sqlite://<data dir>/cognate.db].
+    #[arg(long = "database", env = "COGNATE_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// The key-encryption key the server runs with [default: <data dir>/kek].
+    #[arg(long, env = "COGNATE_KEY_ENCRYPTION_KEY", value_name = "BASE64", hide_env_values = true)]
+    pub key_encryption_key: Option<String>,
 }
 
 /// Flags of `cognate backup`.

@@ -83,3 +83,47 @@ pub async fn check(vault: &Vault, store: &dyn Store) -> Result<()> {
     }
     Ok(())
 }
+
+/// The key a running installation uses: the given one, or the data directory's. Unlike
+/// `load_or_create`, never makes one (a new key could not open the database).
+pub fn load_existing(given: Option<&str>, data_dir: &Path) -> Result<Vec<u8>> {
+    if let Some(text) = given {
+        return decode_kek(text);
+    }
+    let path = data_dir.join(KEK_FILE);
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "reading {} (give the key with --key-encryption-key if the server has it from elsewhere)",
+            path.display()
+        )
+    })?;
+    decode_kek(&text).with_context(|| format!("reading {}", path.display()))
+}
+
+/// Adds a new signing key to a pool; returns its key id.
+pub async fn rotate(kek: &[u8], store: &dyn Store, pool_id: &str) -> Result<String> {
+    use cognate_core::ports::store::KeyRecord;
+    use cognate_core::ports::{Clock, SystemClock};
+    use cognate_core::tokens::{random_kid, SigningKey};
+    use cognate_core::vault::signing_key_context;
+
+    let vault = Vault::new(kek)?;
+    check(&vault, store).await?;
+    if store.get_pool(pool_id).await.map_err(|e| anyhow::anyhow!("{e}"))?.is_none() {
+        bail!("no user pool {pool_id}");
+    }
+    let kid = random_kid(&crate::adapters::rng::OsRng);
+    let key = SigningKey::generate(kid.clone())?;
+    let record = KeyRecord {
+        pool_id: pool_id.to_string(),
+        kid: kid.clone(),
+        private_key: vault
+            .seal(&signing_key_context(pool_id, &kid), &key.to_pkcs8())
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
+        created_at: SystemClock.now_millis(),
+    };
+    if !store.add_signing_key(&record).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+        bail!("no user pool {pool_id}");
+    }
+    Ok(kid)
+}

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use cognate_server::config::{Cli, Command};
+use cognate_server::config::{Cli, Command, KeysCommand, RotateArgs};
 use cognate_server::{Overrides, Server, Settings};
 
 fn main() -> ExitCode {
@@ -37,6 +37,23 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Keys(KeysCommand::Rotate(args)) => {
+            let done = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(anyhow::Error::from)
+                .and_then(|rt| rt.block_on(rotate(args)));
+            match done {
+                Ok(kid) => {
+                    println!("cognate: added signing key {kid}; new tokens use it within a minute");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("cognate: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Backup(args) => {
             let url = args.database_url.unwrap_or_else(|| {
                 let dir = args.data_dir.unwrap_or_else(|| Settings::default().data_dir);
@@ -59,6 +76,16 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+async fn rotate(args: RotateArgs) -> anyhow::Result<String> {
+    let data_dir = args.data_dir.unwrap_or_else(|| Settings::default().data_dir);
+    let url = args.database_url.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("cognate.db").display()));
+    let kek = cognate_server::keys::load_existing(args.key_encryption_key.as_deref(), &data_dir)?;
+    let store = cognate_store::open(&url, &cognate_store::StoreOptions::default()).await?;
+    let done = cognate_server::keys::rotate(&kek, store.as_ref(), &args.pool_id).await;
+    store.close().await;
+    done
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {

@@ -383,6 +383,10 @@ async fn sessions_challenges_and_the_first_signing_key(f: Fixture) {
     assert_eq!(s.signing_keys("r_a").await.unwrap(), [key("k1")]);
     let orphan = KeyRecord { pool_id: "r_gone".into(), ..key("k3") };
     assert!(!s.insert_first_signing_key(&orphan).await.unwrap(), "no pool, no key");
+    let rotated = KeyRecord { created_at: 2, ..key("k0") };
+    assert!(s.add_signing_key(&rotated).await.unwrap(), "rotation adds a key");
+    assert_eq!(s.signing_keys("r_a").await.unwrap(), [key("k1"), rotated], "oldest first");
+    assert!(!s.add_signing_key(&orphan).await.unwrap(), "no pool, no key");
 
     assert_eq!(s.server_secret("codes", b"one").await.unwrap(), b"one");
     assert_eq!(s.server_secret("codes", b"two").await.unwrap(), b"one", "the first stored wins");

@@ -8,9 +8,14 @@ use crate::tokens::{random_kid, PoolKeys, SigningKey};
 use crate::vault::{signing_key_context, Vault};
 use crate::{Error, Services};
 
-/// The pool's keys, oldest first; at least one.
+/// How long after a newer key was added an older one still verifies tokens and is published in
+/// the JWKS: the longest an ID or access token can be valid (one day), and five minutes of
+/// clock skew. Every token the old key signed has expired by then.
+pub const RETIRE_AFTER_MILLIS: i64 = 24 * 3_600_000 + 300_000;
+
+/// The pool's keys, oldest first; at least one. Retired keys are left out.
 pub async fn keys(svc: &Services, pool_id: &str) -> Result<PoolKeys, Error> {
-    if let Some(k) = svc.keys.get(pool_id) {
+    if let Some(k) = svc.keys.get(pool_id, svc.clock.now_millis()) {
         return Ok(k);
     }
     reload(svc, pool_id).await
@@ -31,9 +36,15 @@ pub async fn reload(svc: &Services, pool_id: &str) -> Result<PoolKeys, Error> {
         svc.store.insert_first_signing_key(&record).await?;
         records = svc.store.signing_keys(pool_id).await?;
     }
-    let parsed: Vec<SigningKey> = records.iter().map(|r| open(svc, r)).collect::<Result<_, Error>>()?;
+    let now = svc.clock.now_millis();
+    let live = records
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| records.get(i + 1).is_none_or(|next| now < next.created_at + RETIRE_AFTER_MILLIS))
+        .map(|(_, r)| r);
+    let parsed: Vec<SigningKey> = live.map(|r| open(svc, r)).collect::<Result<_, Error>>()?;
     let keys = Arc::new(parsed);
-    svc.keys.put(pool_id, keys.clone());
+    svc.keys.put(pool_id, keys.clone(), now);
     Ok(keys)
 }
 

@@ -134,3 +134,57 @@ fn a_malformed_key_encryption_key_is_a_configuration_error() {
     .unwrap_err();
     assert!(format!("{e:#}").contains("invalid key-encryption key"), "{e:#}");
 }
+
+#[tokio::test]
+async fn keys_rotate_adds_a_key_that_signs_new_tokens_while_old_ones_verify_until_retired() {
+    use cognate_core::ports::Clock;
+    // A fixed public URL: tokens keep their issuer across the restart below.
+    let s = spawn_with(|s| s.public_url = Some("http://cognate.test".into())).await;
+    let (pool, client) = s.pool_and_client(|p| p).await;
+    s.confirmed_user(&pool, "jane", &[]).await;
+    let before = s.password_sign_in(&client, "jane", PASSWORD).await.unwrap();
+    let kid_of = |token: &str| -> String {
+        let header = token.split('.').next().unwrap();
+        let header: serde_json::Value =
+            serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header).unwrap()).unwrap();
+        header["kid"].as_str().unwrap().to_string()
+    };
+    let old_kid = kid_of(before.access_token().unwrap());
+
+    let rotate = |pool: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cognate"))
+            .args(["keys", "rotate", "--pool", pool, "--database", &s.database_url])
+            .args(["--key-encryption-key", TEST_KEK])
+            .output()
+            .unwrap()
+    };
+    let out = rotate(&pool);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    let new_kid = said.split_whitespace().nth(4).unwrap().trim_end_matches(';').to_string();
+    assert_ne!(new_kid, old_kid);
+
+    // Within a minute every instance signs with the new key; the old token still verifies and
+    // both keys are published.
+    s.clock.advance(61_000);
+    let after = s.password_sign_in(&client, "jane", PASSWORD).await.unwrap();
+    assert_eq!(kid_of(after.access_token().unwrap()), new_kid);
+    s.client.get_user().access_token(before.access_token().unwrap()).send().await.expect("old token verifies");
+    let jwks = |url: String| async move {
+        let body: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+        body["keys"].as_array().unwrap().iter().map(|k| k["kid"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    let url = format!("{}/{pool}/.well-known/jwks.json", s.url);
+    assert_eq!(jwks(url.clone()).await, [old_kid.clone(), new_kid.clone()]);
+
+    // A day after the rotation (by the new key's time), the old key is retired.
+    let rotated_at = cognate_core::ports::SystemClock.now_millis();
+    s.clock.set(rotated_at + 25 * 3_600_000);
+    assert_eq!(jwks(url).await, [new_kid.clone()]);
+    let fresh = s.password_sign_in(&client, "jane", PASSWORD).await.unwrap();
+    s.client.get_user().access_token(fresh.access_token().unwrap()).send().await.expect("new key verifies");
+
+    let out = rotate("us-east-1_nosuchpoo");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no user pool us-east-1_nosuchpoo"));
+}

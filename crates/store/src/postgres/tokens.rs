@@ -78,6 +78,21 @@ impl TokenStore for PostgresStore {
         retrying(|| self.insert_first_signing_key_once(key)).await
     }
 
+    async fn add_signing_key(&self, k: &KeyRecord) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO signing_keys (pool_id, kid, private_key, created_at) SELECT $1, $2, $3, $4 \
+             WHERE EXISTS (SELECT 1 FROM user_pools WHERE id = $1)",
+        )
+        .bind(&k.pool_id)
+        .bind(&k.kid)
+        .bind(&k.private_key)
+        .bind(k.created_at)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn insert_session(&self, s: &SessionRecord) -> StoreResult<()> {
         sqlx::query(&format!("INSERT INTO sessions ({SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
             .bind(&s.id)

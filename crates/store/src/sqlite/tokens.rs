@@ -62,6 +62,21 @@ impl TokenStore for SqliteStore {
         .await
     }
 
+    async fn add_signing_key(&self, k: &KeyRecord) -> StoreResult<bool> {
+        let k = k.clone();
+        self.write_kept(move |c| {
+            let n = c
+                .prepare_cached(
+                    "INSERT INTO signing_keys (pool_id, kid, private_key, created_at) SELECT ?1, ?2, ?3, ?4 \
+                     WHERE EXISTS (SELECT 1 FROM user_pools WHERE id = ?1)",
+                )
+                .and_then(|mut s| s.execute(params![k.pool_id, k.kid, k.private_key, k.created_at]))
+                .map_err(backend)?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
     async fn insert_session(&self, s: &SessionRecord) -> StoreResult<()> {
         let s = s.clone();
         self.write_kept(move |c| {

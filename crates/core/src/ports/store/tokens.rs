@@ -70,6 +70,10 @@ pub trait TokenStore: Send + Sync {
     /// meanwhile) or the pool is gone: then nothing is written and false returned.
     async fn insert_first_signing_key(&self, key: &KeyRecord) -> StoreResult<bool>;
 
+    /// Adds a signing key to a pool (rotation). Returns false (nothing written) when the pool
+    /// does not exist.
+    async fn add_signing_key(&self, key: &KeyRecord) -> StoreResult<bool>;
+
     /// Records a new session.
     async fn insert_session(&self, session: &SessionRecord) -> StoreResult<()>;
 
