@@ -180,7 +180,7 @@ async fn keys_rotate_adds_a_key_that_signs_new_tokens_while_old_ones_verify_unti
     // A day after the rotation (by the new key's time), the old key is retired.
     let rotated_at = cognate_core::ports::SystemClock.now_millis();
     s.clock.set(rotated_at + 25 * 3_600_000);
-    assert_eq!(jwks(url).await, [new_kid.clone()]);
+    assert_eq!(jwks(url).await, std::slice::from_ref(&new_kid));
     let fresh = s.password_sign_in(&client, "jane", PASSWORD).await.unwrap();
     s.client.get_user().access_token(fresh.access_token().unwrap()).send().await.expect("new key verifies");
 
