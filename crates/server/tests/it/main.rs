@@ -12,6 +12,7 @@ mod delivery;
 mod groups;
 mod harness;
 mod internal;
+mod logs;
 mod multi_instance;
 mod operations;
 mod passwords;
