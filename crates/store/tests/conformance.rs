@@ -404,6 +404,13 @@ async fn the_hourly_limit_counts_events_in_the_window(f: Fixture) {
     // Once the first event leaves the window, one more is allowed.
     assert!(s.record_event("r_a", "alice", "get_code", 5, 1, 3).await.unwrap());
     assert!(!s.record_event("r_a", "alice", "get_code", 6, 1, 3).await.unwrap());
+    // Recent events are counted with the latest time; clearing forgets one action only.
+    assert_eq!(s.recent_events("r_a", "alice", "get_code", 0).await.unwrap(), (3, Some(5)));
+    assert_eq!(s.recent_events("r_a", "alice", "get_code", 3).await.unwrap(), (1, Some(5)));
+    assert_eq!(s.recent_events("r_a", "alice", "nothing", 0).await.unwrap(), (0, None));
+    s.clear_events("r_a", "alice", "get_code").await.unwrap();
+    assert_eq!(s.recent_events("r_a", "alice", "get_code", 0).await.unwrap(), (0, None));
+    assert_eq!(s.recent_events("r_a", "alice", "verify", 0).await.unwrap(), (1, Some(4)));
 }
 
 async fn the_outbox_is_listed_filtered_claimed_under_lease_and_finished(f: Fixture) {

@@ -498,3 +498,66 @@ async fn with_existence_errors_hidden_an_unknown_user_gets_a_challenge_that_fail
         ("UserNotFoundException".into(), "User does not exist.".into())
     );
 }
+
+fn incorrect() -> (String, String) {
+    ("NotAuthorizedException".into(), "Incorrect username or password.".into())
+}
+
+fn exceeded() -> (String, String) {
+    ("NotAuthorizedException".into(), "Password attempts exceeded".into())
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_sign_in_for_a_second_then_the_lock_doubles() {
+    let s = spawn().await;
+    let (_, client) = confirmed_user(&s, "jane").await;
+    for _ in 0..5 {
+        assert_eq!(password_sign_in(&s, &client, "jane", "Wr0ng-password!").await.unwrap_err(), incorrect());
+    }
+    // Locked: even the right password is refused, and nothing is counted meanwhile.
+    assert_eq!(password_sign_in(&s, &client, "jane", PASSWORD).await.unwrap_err(), exceeded());
+    s.clock.advance(1_100);
+    // The sixth failure locks for two seconds.
+    assert_eq!(password_sign_in(&s, &client, "jane", "Wr0ng-password!").await.unwrap_err(), incorrect());
+    s.clock.advance(1_500);
+    assert_eq!(password_sign_in(&s, &client, "jane", PASSWORD).await.unwrap_err(), exceeded());
+    s.clock.advance(600);
+    password_sign_in(&s, &client, "jane", PASSWORD).await.expect("the lock is over");
+    // A proven password clears the count: five more failures before the next lock.
+    for _ in 0..5 {
+        assert_eq!(password_sign_in(&s, &client, "jane", "Wr0ng-password!").await.unwrap_err(), incorrect());
+    }
+    assert_eq!(password_sign_in(&s, &client, "jane", PASSWORD).await.unwrap_err(), exceeded());
+}
+
+#[tokio::test]
+async fn wrong_srp_claims_count_toward_the_lock_and_the_lock_stops_srp_too() {
+    let s = spawn().await;
+    let (pool, client) = confirmed_user(&s, "jane").await;
+    for _ in 0..5 {
+        assert_eq!(srp_sign_in(&s, &client, &pool, "jane", "Wr0ng-password!").await.unwrap_err(), incorrect());
+    }
+    assert_eq!(password_sign_in(&s, &client, "jane", PASSWORD).await.unwrap_err(), exceeded());
+    assert_eq!(srp_sign_in(&s, &client, &pool, "jane", PASSWORD).await.unwrap_err(), exceeded());
+    s.clock.advance(1_100);
+    srp_sign_in(&s, &client, &pool, "jane", PASSWORD).await.expect("the lock is over");
+}
+
+#[tokio::test]
+async fn with_existence_errors_hidden_an_unknown_user_reads_as_a_wrong_password() {
+    let s = spawn().await;
+    let (pool, _) = confirmed_user(&s, "jane").await;
+    let hidden = s
+        .client
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("hidden")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled)
+        .send()
+        .await
+        .unwrap();
+    let hidden = hidden.user_pool_client().unwrap().client_id().unwrap().to_string();
+    assert_eq!(password_sign_in(&s, &hidden, "nobody", PASSWORD).await.unwrap_err(), incorrect());
+    assert_eq!(password_sign_in(&s, &hidden, "jane", "Wr0ng-password!").await.unwrap_err(), incorrect());
+}

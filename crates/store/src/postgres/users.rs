@@ -326,6 +326,38 @@ impl UserStore for PostgresStore {
         Ok(rows.iter().map(user_row).collect())
     }
 
+    async fn recent_events(
+        &self,
+        pool_id: &str,
+        username_key: &str,
+        action: &str,
+        since: i64,
+    ) -> StoreResult<(u32, Option<i64>)> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, MAX(at) AS last FROM user_events \
+             WHERE pool_id = $1 AND username_key = $2 AND action = $3 AND at > $4",
+        )
+        .bind(pool_id)
+        .bind(username_key)
+        .bind(action)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok((u32::try_from(row.get::<i64, _>("n")).unwrap_or(u32::MAX), row.get::<Option<i64>, _>("last")))
+    }
+
+    async fn clear_events(&self, pool_id: &str, username_key: &str, action: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM user_events WHERE pool_id = $1 AND username_key = $2 AND action = $3")
+            .bind(pool_id)
+            .bind(username_key)
+            .bind(action)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
     async fn count_users(&self, pool_id: &str) -> StoreResult<u64> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE pool_id = $1")
             .bind(pool_id)

@@ -273,6 +273,37 @@ impl UserStore for SqliteStore {
         .await
     }
 
+    async fn recent_events(
+        &self,
+        pool_id: &str,
+        username_key: &str,
+        action: &str,
+        since: i64,
+    ) -> StoreResult<(u32, Option<i64>)> {
+        let (pool_id, username_key, action) = (pool_id.to_string(), username_key.to_string(), action.to_string());
+        let (n, last): (i64, Option<i64>) = self
+            .read(move |c| {
+                c.prepare_cached(
+                    "SELECT COUNT(*), MAX(at) FROM user_events \
+                     WHERE pool_id = ?1 AND username_key = ?2 AND action = ?3 AND at > ?4",
+                )?
+                .query_row(params![pool_id, username_key, action, since], |r| Ok((r.get(0)?, r.get(1)?)))
+            })
+            .await?;
+        Ok((u32::try_from(n).unwrap_or(u32::MAX), last))
+    }
+
+    async fn clear_events(&self, pool_id: &str, username_key: &str, action: &str) -> StoreResult<()> {
+        let (pool_id, username_key, action) = (pool_id.to_string(), username_key.to_string(), action.to_string());
+        self.write_kept(move |c| {
+            c.prepare_cached("DELETE FROM user_events WHERE pool_id = ?1 AND username_key = ?2 AND action = ?3")
+                .and_then(|mut s| s.execute(params![pool_id, username_key, action]))
+                .map_err(backend)?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn count_users(&self, pool_id: &str) -> StoreResult<u64> {
         let pool_id = pool_id.to_string();
         let n: i64 = self

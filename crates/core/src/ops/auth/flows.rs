@@ -10,7 +10,7 @@ use cognate_model::shapes::{AuthenticationResultType, ChallengeNameType, Explici
 use cognate_model::ErrorCode;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{secret_hash, session, srp};
+use crate::auth::{lockout, secret_hash, session, srp};
 use crate::ops::users::{find, new_password, password_matches, schema, user_not_found, ClientCtx};
 use crate::ops::UPDATE_ATTEMPTS;
 use crate::ports::compute::offload;
@@ -60,27 +60,29 @@ pub fn allows(ctx: &ClientCtx, names: &[ExplicitAuthFlowsType]) -> bool {
     }
 }
 
-/// The user a sign-in names; with existence errors hidden, an unknown user reads as a wrong
-/// password.
-async fn user_for_sign_in(svc: &Services, ctx: &ClientCtx, username: &str) -> Result<User, Error> {
-    find(svc, &ctx.pool_id, &ctx.pool, username).await?.ok_or_else(|| {
-        if ctx.hides_users() {
-            incorrect()
-        } else {
-            user_not_found()
-        }
-    })
-}
-
 /// USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH.
 pub async fn password(svc: &Services, ctx: &ClientCtx, params: &BTreeMap<String, String>) -> Result<Outcome, Error> {
     let username = param(params, "USERNAME")?;
     let password = param(params, "PASSWORD")?;
     secret_hash::check(&ctx.client, username, params.get("SECRET_HASH").map(String::as_str))?;
-    let user = user_for_sign_in(svc, ctx, username).await?;
+    let Some(user) = find(svc, &ctx.pool_id, &ctx.pool, username).await? else {
+        if !ctx.hides_users() {
+            return Err(user_not_found());
+        }
+        // As much work as a wrong password costs: the answer's timing does not tell.
+        let (pool_name, name, password) =
+            (srp::pool_name(&ctx.pool_id).to_string(), username.to_string(), password.to_string());
+        let mut salt = [0u8; 16];
+        svc.rng.fill(&mut salt);
+        offload(svc.compute.as_ref(), move || srp::compute_verifier(&pool_name, &name, &password, &salt)).await;
+        return Err(incorrect());
+    };
+    let failures = lockout::check(svc, &ctx.pool_id, &user).await?;
     if !password_matches(svc, &ctx.pool_id, &user, password).await {
+        lockout::failed(svc, &ctx.pool_id, &user).await?;
         return Err(incorrect());
     }
+    lockout::succeeded(svc, &ctx.pool_id, &user, failures).await?;
     after_password(svc, ctx, user).await
 }
 
@@ -235,6 +237,7 @@ pub async fn srp_verify(
         return Err(incorrect());
     };
     let user = User::from_record(record)?;
+    let failures = lockout::check(svc, &ctx.pool_id, &user).await?;
     let stored = crate::ops::users::stored_verifier(svc, &ctx.pool_id, &user)?.ok_or_else(incorrect)?;
     let big = |s: &str| num_bigint::BigUint::parse_bytes(s.as_bytes(), 16);
     let (Some(a), Some(b), Some(big_b), Some(v)) = (big(&state.a), big(&state.b), big(&state.big_b), big(&stored))
@@ -248,8 +251,10 @@ pub async fn srp_verify(
         .ok_or_else(incorrect)?;
     let pool_name = srp::pool_name(&ctx.pool_id);
     if !srp::verify_claim(&key, pool_name, &state.username, &block_bytes, timestamp, signature) {
+        lockout::failed(svc, &ctx.pool_id, &user).await?;
         return Err(incorrect());
     }
+    lockout::succeeded(svc, &ctx.pool_id, &user, failures).await?;
     after_password(svc, ctx, user).await
 }
 

@@ -135,4 +135,16 @@ pub trait UserStore: Send + Sync {
         since: Millis,
         max: u32,
     ) -> StoreResult<bool>;
+
+    /// How many `action` events the user has after `since`, and when the latest was.
+    async fn recent_events(
+        &self,
+        pool_id: &str,
+        username_key: &str,
+        action: &str,
+        since: Millis,
+    ) -> StoreResult<(u32, Option<Millis>)>;
+
+    /// Forgets the user's `action` events.
+    async fn clear_events(&self, pool_id: &str, username_key: &str, action: &str) -> StoreResult<()>;
 }
