@@ -25,6 +25,7 @@ const PROTOCOL_ERRORS: &[&str] = &[
     "InvalidSignatureException",
     "IncompleteSignatureException",
     "AccessDeniedException",
+    "RequestTimeoutException",
 ];
 
 pub fn run(root: &Path, check: bool) -> Result<()> {

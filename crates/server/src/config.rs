@@ -151,6 +151,10 @@ pub struct ServeArgs {
     /// How long a trigger may take, in milliseconds [default: 5000].
     #[arg(long, env = "COGNATE_LAMBDA_TIMEOUT_MS", value_name = "MS")]
     pub lambda_timeout_ms: Option<u64>,
+    /// How long a client may take to send a request's headers, and then its body, in
+    /// milliseconds [default: 10000].
+    #[arg(long, env = "COGNATE_REQUEST_TIMEOUT_MS", value_name = "MS")]
+    pub request_timeout_ms: Option<u64>,
     /// SMTP server for email [default: none; emails are printed on the console].
     #[arg(long, env = "COGNATE_SMTP_HOST", value_name = "HOST")]
     pub smtp_host: Option<String>,
@@ -230,6 +234,8 @@ pub struct FileConfig {
     pub lambda_endpoint: Option<String>,
     /// Trigger timeout in milliseconds.
     pub lambda_timeout_ms: Option<u64>,
+    /// How long a client may take to send a request's headers, and then its body.
+    pub request_timeout_ms: Option<u64>,
     /// Access key id to sign Lambda invocations with.
     pub lambda_access_key_id: Option<String>,
     /// Secret access key for signing Lambda invocations.
@@ -416,6 +422,8 @@ pub struct Settings {
     pub lambda_endpoint: Option<String>,
     /// Trigger timeout in milliseconds.
     pub lambda_timeout_ms: u64,
+    /// How long a client may take to send a request's headers, and then its body, in ms.
+    pub request_timeout_ms: u64,
     /// Credentials and region (the server's when `None`) to sign Lambda invocations with.
     pub lambda_signing: Option<(String, Secret, Option<String>)>,
     /// Email over SMTP; the console when `None`.
@@ -454,6 +462,7 @@ impl Default for Settings {
             tls_key: None,
             lambda_endpoint: None,
             lambda_timeout_ms: 5000,
+            request_timeout_ms: 10_000,
             lambda_signing: None,
             smtp: None,
             smtp_from: "no-reply@verificationemail.com".into(),
@@ -522,6 +531,14 @@ impl Settings {
             tls_key: args.tls_key.or(file.tls_key),
             lambda_endpoint: args.lambda_endpoint.or(file.lambda_endpoint),
             lambda_timeout_ms: args.lambda_timeout_ms.or(file.lambda_timeout_ms).unwrap_or(d.lambda_timeout_ms),
+            request_timeout_ms: match args
+                .request_timeout_ms
+                .or(file.request_timeout_ms)
+                .unwrap_or(d.request_timeout_ms)
+            {
+                0 => bail!("invalid request timeout 0: expected a number of milliseconds above 0"),
+                ms => ms,
+            },
             lambda_signing: match (
                 args.lambda_access_key_id.or(file.lambda_access_key_id),
                 args.lambda_secret_access_key.or(file.lambda_secret_access_key),

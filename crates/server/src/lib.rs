@@ -27,6 +27,20 @@ use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
 pub use config::Settings;
 
+/// How long in-flight requests may run on after a shutdown is asked for.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A listener whose clients must send a request's headers within `timeout` (the first request
+/// of a connection included), so that slow or silent clients cannot hold connections open; the
+/// body has its own deadline in the protocol layer.
+fn with_timeouts<A: axum_server::Address, Acc>(
+    mut server: axum_server::Server<A, Acc>,
+    timeout: std::time::Duration,
+) -> axum_server::Server<A, Acc> {
+    server.http_builder().http1().header_read_timeout(timeout);
+    server.first_request_timeout(timeout)
+}
+
 /// What request handlers share.
 pub struct AppState {
     /// The service.
@@ -41,6 +55,8 @@ pub struct AppState {
     pub public_url: String,
     /// Request-rate quotas.
     pub quotas: protocol::quotas::Quotas,
+    /// How long a client may take to send a request's body.
+    pub body_timeout: std::time::Duration,
     /// The clock requests are judged by (signature dates).
     pub clock: Arc<dyn Clock>,
 }
@@ -102,6 +118,7 @@ impl Server {
         let kek = keys::load_or_create(settings.key_encryption_key.as_ref().map(|k| k.0.as_str()), &settings.data_dir)?;
         let vault = Arc::new(cognate_core::vault::Vault::new(&kek)?);
         keys::check(&vault, store.as_ref()).await?;
+        let request_timeout = std::time::Duration::from_millis(settings.request_timeout_ms);
         let listener =
             TcpListener::bind(settings.listen).await.with_context(|| format!("listening on {}", settings.listen))?;
         let addr = listener.local_addr()?;
@@ -154,6 +171,7 @@ impl Server {
             clock: clock.clone(),
             region: settings.region.clone(),
             public_url: public_url.clone(),
+            body_timeout: request_timeout,
             quotas: match &settings.quotas {
                 config::QuotaSetting::Off => protocol::quotas::Quotas::default(),
                 config::QuotaSetting::Aws => protocol::quotas::Quotas::aws(),
@@ -176,7 +194,7 @@ impl Server {
                 let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&files.cert, &files.key)
                     .await
                     .with_context(|| format!("loading {} and {}", files.cert.display(), files.key.display()))?;
-                let server = axum_server::bind_rustls(at, config)
+                let server = with_timeouts(axum_server::bind_rustls(at, config), request_timeout)
                     .handle(tls_handle.clone())
                     .serve(app.clone().into_make_service_with_connect_info::<SocketAddr>());
                 let task = tokio::spawn(server);
@@ -186,15 +204,18 @@ impl Server {
             None => None,
         };
         let (tx, rx) = oneshot::channel::<()>();
+        let plain_handle = axum_server::Handle::new();
+        let plain = with_timeouts(axum_server::from_tcp(listener.into_std()?)?, request_timeout)
+            .handle(plain_handle.clone())
+            .serve(app.into_make_service_with_connect_info::<SocketAddr>());
         let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(async move {
-                    let _ = rx.await;
-                })
-                .await;
-            // In-flight requests have finished; the worker finishes its current delivery; then
-            // the database is closed cleanly.
-            tls_handle.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+            let serving = tokio::spawn(plain);
+            let _ = rx.await;
+            // In-flight requests finish (for at most the grace period); the worker finishes its
+            // current delivery; then the database is closed cleanly.
+            plain_handle.graceful_shutdown(Some(SHUTDOWN_GRACE));
+            let served = serving.await.context("HTTP listener task")?;
+            tls_handle.graceful_shutdown(Some(SHUTDOWN_GRACE));
             if let Some(t) = tls_task {
                 let _ = t.await;
             }

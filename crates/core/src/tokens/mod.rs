@@ -8,6 +8,8 @@
 
 mod cache;
 mod claims;
+#[doc(hidden)]
+pub mod fuzzing;
 mod jwt;
 mod keys;
 

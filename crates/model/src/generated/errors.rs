@@ -138,6 +138,8 @@ pub enum ErrorCode {
     InvalidSignatureException,
     /// Answered by the protocol layer; not a shape of the model.
     IncompleteSignatureException,
+    /// Answered by the protocol layer; not a shape of the model.
+    RequestTimeoutException,
 }
 
 impl ErrorCode {
@@ -210,6 +212,7 @@ impl ErrorCode {
             Self::UnrecognizedClientException => "UnrecognizedClientException",
             Self::InvalidSignatureException => "InvalidSignatureException",
             Self::IncompleteSignatureException => "IncompleteSignatureException",
+            Self::RequestTimeoutException => "RequestTimeoutException",
         }
     }
 }

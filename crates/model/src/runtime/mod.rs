@@ -60,11 +60,13 @@ impl std::error::Error for ServiceError {}
 
 impl ErrorCode {
     /// HTTP status: 400 for every client error, 500 for `InternalErrorException`, 403 for
-    /// `ForbiddenException` (the model carries no status codes; these are the service's).
+    /// `ForbiddenException`, 408 for a body that did not arrive in time (the model carries no
+    /// status codes; these are the service's).
     pub fn status(self) -> u16 {
         match self {
             ErrorCode::InternalErrorException => 500,
             ErrorCode::ForbiddenException => 403,
+            ErrorCode::RequestTimeoutException => 408,
             _ => 400,
         }
     }

@@ -1,6 +1,7 @@
 //! The one place errors become HTTP responses: `{"__type": Code, "message": text}`, the
 //! `x-amzn-ErrorType: Code:` header (clients read it first), the request id, and the status
-//! (400, except 500 for `InternalErrorException` and 403 for `ForbiddenException`).
+//! (400, except 500 for `InternalErrorException`, 403 for `ForbiddenException` and 408 for
+//! `RequestTimeoutException`).
 
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
