@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use cognate_core::ports::Clock;
 use cognate_server::config::Secret;
 
-use crate::harness::{error_of, signing_client, spawn_with, RawResponse, TestServer, START_MILLIS};
+use crate::harness::{error_of, signing_client, sigv4_headers, spawn_with, RawResponse, TestServer, START_MILLIS};
 
 const KEY: &str = "AKIDCOGNATETEST00001";
 const SECRET: &str = "cognate-test-secret/0001";
@@ -36,8 +36,6 @@ async fn raw(
     region: &str,
     service: &str,
 ) -> RawResponse {
-    use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
-    use aws_sigv4::sign::v4;
     let url = format!("{}/", s.url);
     let target = format!("AWSCognitoIdentityProviderService.{target}");
     let headers = [("content-type", "application/x-amz-json-1.1"), ("x-amz-target", target.as_str())];
@@ -45,21 +43,8 @@ async fn raw(
     for (k, v) in headers {
         req = req.header(k, v);
     }
-    if let Some((key, secret)) = key {
-        let identity = aws_credential_types::Credentials::new(key, secret, None, None, "test").into();
-        let params = v4::SigningParams::builder()
-            .identity(&identity)
-            .region(region)
-            .name(service)
-            .time(time)
-            .settings(SigningSettings::default())
-            .build()
-            .unwrap()
-            .into();
-        let signable =
-            SignableRequest::new("POST", &url, headers.iter().copied(), SignableBody::Bytes(body.as_bytes())).unwrap();
-        let (instructions, _) = sign(signable, &params).unwrap().into_parts();
-        for (k, v) in instructions.headers() {
+    if let Some(key) = key {
+        for (k, v) in sigv4_headers(("POST", &url), &headers, body.as_bytes(), key, time, (region, service)) {
             req = req.header(k, v);
         }
     }
@@ -163,30 +148,17 @@ async fn a_signature_for_another_region_service_or_body_is_refused() {
         raw(&s, "CreateUserPool", r#"{"PoolName":"a"}"#, Some((KEY, SECRET)), at_start(), "us-east-1", "cognito-idp")
             .await;
     assert_eq!(signed.status, 200);
-    let replayed_headers = {
-        use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
-        use aws_sigv4::sign::v4;
-        let url = format!("{}/", s.url);
-        let identity = aws_credential_types::Credentials::new(KEY, SECRET, None, None, "test").into();
-        let params = v4::SigningParams::builder()
-            .identity(&identity)
-            .region("us-east-1")
-            .name("cognito-idp")
-            .time(at_start())
-            .settings(SigningSettings::default())
-            .build()
-            .unwrap()
-            .into();
-        let headers = [
+    let replayed_headers = sigv4_headers(
+        ("POST", &format!("{}/", s.url)),
+        &[
             ("content-type", "application/x-amz-json-1.1"),
             ("x-amz-target", "AWSCognitoIdentityProviderService.CreateUserPool"),
-        ];
-        let signable =
-            SignableRequest::new("POST", &url, headers.iter().copied(), SignableBody::Bytes(br#"{"PoolName":"a"}"#))
-                .unwrap();
-        let (instructions, _) = sign(signable, &params).unwrap().into_parts();
-        instructions.headers().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>()
-    };
+        ],
+        br#"{"PoolName":"a"}"#,
+        (KEY, SECRET),
+        at_start(),
+        ("us-east-1", "cognito-idp"),
+    );
     let mut req = s
         .http
         .post(format!("{}/", s.url))
@@ -255,23 +227,9 @@ async fn with_credentials_the_messages_api_wants_a_signature_too() {
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["__type"], "MissingAuthenticationTokenException");
 
-    use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
-    use aws_sigv4::sign::v4;
     let url = format!("{}/_cognate/messages?destination=a%40example.com", s.url);
-    let identity = aws_credential_types::Credentials::new(KEY, SECRET, None, None, "test").into();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region("us-east-1")
-        .name("cognito-idp")
-        .time(at_start())
-        .settings(SigningSettings::default())
-        .build()
-        .unwrap()
-        .into();
-    let signable = SignableRequest::new("GET", &url, std::iter::empty(), SignableBody::Bytes(b"")).unwrap();
-    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
     let mut req = s.http.get(&url);
-    for (k, v) in instructions.headers() {
+    for (k, v) in sigv4_headers(("GET", &url), &[], b"", (KEY, SECRET), at_start(), ("us-east-1", "cognito-idp")) {
         req = req.header(k, v);
     }
     let r = req.send().await.unwrap();

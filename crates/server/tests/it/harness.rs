@@ -181,8 +181,7 @@ impl TestServer {
 
     /// A connection pool on the server's database, whatever the backend.
     pub async fn db(&self) -> sqlx::AnyPool {
-        sqlx::any::install_default_drivers();
-        sqlx::AnyPool::connect(&self.database_url).await.expect("connecting to the test database")
+        connect(&self.database_url).await
     }
 
     /// POSTs a raw body with the given target (if any) and content type.
@@ -200,6 +199,95 @@ impl TestServer {
         let out = self.client.create_user_pool().pool_name(name).send().await.expect("create pool");
         out.user_pool().and_then(|p| p.id()).expect("pool id").to_string()
     }
+}
+
+/// A full SRP sign-in (USER_SRP_AUTH, then the PASSWORD_VERIFIER answer), begun through `begin`
+/// and answered through `finish` (the same client, or another instance's), with the challenge's
+/// timestamp taken from `now_millis`: the tokens, or the error's code and message.
+pub async fn srp_sign_in(
+    (begin, finish): (&Client, &Client),
+    client: &str,
+    pool: &str,
+    user: &str,
+    password: &str,
+    now_millis: i64,
+) -> Result<aws_sdk_cognitoidentityprovider::types::AuthenticationResultType, (String, String)> {
+    use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
+    use cognate_core::auth::srp;
+    let mut a = [0u8; 128];
+    a[..8].copy_from_slice(&0x1234_5678_9abc_def0u64.to_be_bytes());
+    a[100] = 7;
+    let srp_client = srp::Client::new(&a);
+    let start = begin
+        .initiate_auth()
+        .client_id(client)
+        .auth_flow(AuthFlowType::UserSrpAuth)
+        .auth_parameters("USERNAME", user)
+        .auth_parameters("SRP_A", srp_client.public_hex())
+        .send()
+        .await
+        .map_err(error_of)?;
+    assert_eq!(start.challenge_name(), Some(&ChallengeNameType::PasswordVerifier));
+    let p = start.challenge_parameters().expect("challenge parameters");
+    let timestamp = srp::format_timestamp(now_millis);
+    let signature = srp_client
+        .process_challenge(
+            srp::pool_name(pool),
+            &p["USER_ID_FOR_SRP"],
+            password,
+            &p["SALT"],
+            &p["SRP_B"],
+            &p["SECRET_BLOCK"],
+            &timestamp,
+        )
+        .expect("a valid challenge");
+    finish
+        .respond_to_auth_challenge()
+        .client_id(client)
+        .challenge_name(ChallengeNameType::PasswordVerifier)
+        .set_session(start.session().map(String::from))
+        .challenge_responses("USERNAME", &p["USERNAME"])
+        .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", &p["SECRET_BLOCK"])
+        .challenge_responses("PASSWORD_CLAIM_SIGNATURE", signature)
+        .challenge_responses("TIMESTAMP", timestamp)
+        .send()
+        .await
+        .map(|o| o.authentication_result.expect("tokens"))
+        .map_err(error_of)
+}
+
+/// The headers SigV4 adds to a request (`authorization`, `x-amz-date`, …): `method` on `url`
+/// with these headers and body, signed with `(key, secret)` at `time` for `region` and `service`.
+pub fn sigv4_headers(
+    (method, url): (&str, &str),
+    headers: &[(&str, &str)],
+    body: &[u8],
+    (key, secret): (&str, &str),
+    time: std::time::SystemTime,
+    (region, service): (&str, &str),
+) -> Vec<(String, String)> {
+    use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+    use aws_sigv4::sign::v4;
+    let identity = aws_credential_types::Credentials::new(key, secret, None, None, "test").into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(region)
+        .name(service)
+        .time(time)
+        .settings(SigningSettings::default())
+        .build()
+        .expect("signing parameters")
+        .into();
+    let signable = SignableRequest::new(method, url, headers.iter().copied(), SignableBody::Bytes(body))
+        .expect("a signable request");
+    let (instructions, _) = sign(signable, &params).expect("signing").into_parts();
+    instructions.headers().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+/// A connection pool on a test database, whatever the backend.
+pub async fn connect(database_url: &str) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::AnyPool::connect(database_url).await.expect("connecting to the test database")
 }
 
 /// A response read whole.

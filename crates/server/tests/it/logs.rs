@@ -8,36 +8,22 @@ use std::process::{Command, Stdio};
 use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cognitoidentityprovider::types::{
-    AttributeType, AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType as F, VerifiedAttributeType,
+    AttributeType, AuthFlowType, ExplicitAuthFlowsType as F, VerifiedAttributeType,
 };
 use aws_sdk_cognitoidentityprovider::Client;
-use cognate_core::auth::srp;
 use cognate_core::ports::{Clock, SystemClock};
 
-use crate::harness::{six_digits, TEST_KEK};
+use crate::harness::{sigv4_headers, six_digits, srp_sign_in, TEST_KEK};
 
 const KEY: &str = "AKIDCOGNATELOGS00001";
 const SECRET: &str = "logs-admin-secret-0001+xyz";
 const PASSWORDS: [&str; 3] = ["Corr3ct-horse!log1", "Corr3ct-horse!log2", "Corr3ct-horse!log3"];
 
 async fn signed_get(url: &str) -> serde_json::Value {
-    use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
-    use aws_sigv4::sign::v4;
-    let identity = aws_credential_types::Credentials::new(KEY, SECRET, None, None, "test").into();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region("us-east-1")
-        .name("cognito-idp")
-        // The binary judges signatures by the system clock.
-        .time(std::time::UNIX_EPOCH + std::time::Duration::from_millis(SystemClock.now_millis() as u64))
-        .settings(SigningSettings::default())
-        .build()
-        .unwrap()
-        .into();
-    let signable = SignableRequest::new("GET", url, std::iter::empty(), SignableBody::Bytes(b"")).unwrap();
-    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+    // The binary judges signatures by the system clock.
+    let now = std::time::UNIX_EPOCH + std::time::Duration::from_millis(SystemClock.now_millis() as u64);
     let mut req = reqwest::Client::new().get(url);
-    for (k, v) in instructions.headers() {
+    for (k, v) in sigv4_headers(("GET", url), &[], b"", (KEY, SECRET), now, ("us-east-1", "cognito-idp")) {
         req = req.header(k, v);
     }
     req.send().await.unwrap().json().await.unwrap()
@@ -131,43 +117,8 @@ async fn nothing_secret_reaches_the_logs_at_the_most_verbose_level() {
     secrets.extend([access.clone(), tokens.id_token().unwrap().to_string(), refresh.clone()]);
 
     // SRP.
-    let mut a = [0u8; 128];
-    a[..8].copy_from_slice(&0x0bad_cafe_1234_5678u64.to_be_bytes());
-    let srp_client = srp::Client::new(&a);
-    let start = idp
-        .initiate_auth()
-        .client_id(&client)
-        .auth_flow(AuthFlowType::UserSrpAuth)
-        .auth_parameters("USERNAME", "jane")
-        .auth_parameters("SRP_A", srp_client.public_hex())
-        .send()
-        .await
-        .unwrap();
-    let p = start.challenge_parameters().unwrap();
-    let timestamp = srp::format_timestamp(SystemClock.now_millis());
-    let signature = srp_client
-        .process_challenge(
-            srp::pool_name(&pool),
-            &p["USER_ID_FOR_SRP"],
-            PASSWORDS[0],
-            &p["SALT"],
-            &p["SRP_B"],
-            &p["SECRET_BLOCK"],
-            &timestamp,
-        )
-        .unwrap();
-    let srp_done = idp
-        .respond_to_auth_challenge()
-        .client_id(&client)
-        .challenge_name(ChallengeNameType::PasswordVerifier)
-        .challenge_responses("USERNAME", &p["USERNAME"])
-        .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", &p["SECRET_BLOCK"])
-        .challenge_responses("PASSWORD_CLAIM_SIGNATURE", signature)
-        .challenge_responses("TIMESTAMP", timestamp)
-        .send()
-        .await
-        .unwrap();
-    let srp_tokens = srp_done.authentication_result().unwrap();
+    let srp_tokens =
+        srp_sign_in((&idp, &idp), &client, &pool, "jane", PASSWORDS[0], SystemClock.now_millis()).await.unwrap();
     secrets.extend([srp_tokens.access_token().unwrap().to_string(), srp_tokens.refresh_token().unwrap().to_string()]);
 
     // The heart: a code for an attribute, verified.

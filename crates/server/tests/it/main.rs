@@ -8,6 +8,7 @@ mod admin_auth;
 mod attributes;
 mod binary;
 mod clients;
+mod crash;
 mod delivery;
 mod fuzz_corpus;
 mod groups;

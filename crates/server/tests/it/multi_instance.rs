@@ -9,32 +9,66 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aws_sdk_cognitoidentityprovider::types::{
-    AliasAttributeType, AttributeType, AuthFlowType, ChallengeNameType, DeliveryMediumType, ExplicitAuthFlowsType as F,
-    MessageActionType, VerifiedAttributeType,
+    AliasAttributeType, AttributeType, AuthFlowType, DeliveryMediumType, ExplicitAuthFlowsType as F, MessageActionType,
+    VerifiedAttributeType,
 };
 use aws_sdk_cognitoidentityprovider::Client;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Router;
-use cognate_core::auth::srp;
 use cognate_core::ports::{Clock, SystemClock};
 
-use crate::harness::{error_of, sdk_client, six_digits, test_database, urlencode, PASSWORD};
+use crate::harness::{error_of, sdk_client, six_digits, srp_sign_in, test_database, urlencode, PASSWORD};
 
 const BIN: &str = env!("CARGO_BIN_EXE_cognate");
 
 /// One `cognate serve` process, killed when dropped.
-struct Instance {
-    child: Child,
-    url: String,
-    client: Client,
+pub(crate) struct Instance {
+    pub(crate) child: Child,
+    pub(crate) url: String,
+    pub(crate) client: Client,
 }
 
 impl Instance {
     fn start(database_url: &str, data_dir: &std::path::Path, sms_webhook: &str) -> Instance {
+        Instance::start_with(database_url, data_dir, sms_webhook, "127.0.0.1:0", &[])
+    }
+
+    /// Starts `cognate serve` on `listen` with extra arguments, and waits for its ready line.
+    pub(crate) fn start_with(
+        database_url: &str,
+        data_dir: &std::path::Path,
+        sms_webhook: &str,
+        listen: &str,
+        extra: &[&str],
+    ) -> Instance {
+        Instance::spawn(database_url, data_dir, sms_webhook, listen, extra, Stdio::inherit())
+    }
+
+    /// Like [`Instance::start_with`], with the server's log (stderr) going to `log`.
+    pub(crate) fn start_logging(
+        database_url: &str,
+        data_dir: &std::path::Path,
+        listen: &str,
+        extra: &[&str],
+        log: &std::path::Path,
+    ) -> Instance {
+        let file = std::fs::File::create(log).expect("log file");
+        Instance::spawn(database_url, data_dir, "http://127.0.0.1:9/unused", listen, extra, Stdio::from(file))
+    }
+
+    fn spawn(
+        database_url: &str,
+        data_dir: &std::path::Path,
+        sms_webhook: &str,
+        listen: &str,
+        extra: &[&str],
+        stderr: Stdio,
+    ) -> Instance {
         let mut child = Command::new(BIN)
-            .args(["serve", "--listen", "127.0.0.1:0", "--public-url", "http://cognate.test:9229"])
+            .args(["serve", "--listen", listen, "--public-url", "http://cognate.test:9229"])
+            .args(extra)
             .arg("--data-dir")
             .arg(data_dir)
             .env("COGNATE_DATABASE_URL", database_url)
@@ -43,7 +77,7 @@ impl Instance {
             .env("COGNATE_LOG", "warn")
             .env("COGNATE_KEY_ENCRYPTION_KEY", crate::harness::TEST_KEK)
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("cognate starts");
         let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
@@ -56,7 +90,7 @@ impl Instance {
     }
 
     /// The development messages API's listing for a query string.
-    async fn messages(&self, query: &str) -> Vec<serde_json::Value> {
+    pub(crate) async fn messages(&self, query: &str) -> Vec<serde_json::Value> {
         let body: serde_json::Value =
             reqwest::get(format!("{}/_cognate/messages?{query}", self.url)).await.unwrap().json().await.unwrap();
         body["messages"].as_array().cloned().unwrap_or_default()
@@ -78,54 +112,16 @@ impl Drop for Instance {
 /// SMS webhook deliveries seen: message id → how many times.
 type Deliveries = Arc<Mutex<HashMap<String, u32>>>;
 
-async fn receive(State(seen): State<Deliveries>, body: String) -> StatusCode {
+pub(crate) async fn receive(State(seen): State<Deliveries>, body: String) -> StatusCode {
     let body: serde_json::Value = serde_json::from_str(&body).unwrap();
     *seen.lock().unwrap().entry(body["messageId"].as_str().unwrap().to_string()).or_default() += 1;
     StatusCode::NO_CONTENT
 }
 
 async fn srp_sign_in_across(begin: &Instance, finish: &Instance, pool: &str, client: &str, user: &str) -> String {
-    let mut a = [0u8; 128];
-    a[..8].copy_from_slice(&0x0fed_cba9_8765_4321u64.to_be_bytes());
-    a[90] = 3;
-    let srp_client = srp::Client::new(&a);
-    let start = begin
-        .client
-        .initiate_auth()
-        .client_id(client)
-        .auth_flow(AuthFlowType::UserSrpAuth)
-        .auth_parameters("USERNAME", user)
-        .auth_parameters("SRP_A", srp_client.public_hex())
-        .send()
-        .await
-        .unwrap();
-    let p = start.challenge_parameters().unwrap();
-    let timestamp = srp::format_timestamp(SystemClock.now_millis());
-    let signature = srp_client
-        .process_challenge(
-            srp::pool_name(pool),
-            &p["USER_ID_FOR_SRP"],
-            PASSWORD,
-            &p["SALT"],
-            &p["SRP_B"],
-            &p["SECRET_BLOCK"],
-            &timestamp,
-        )
-        .unwrap();
-    let done = finish
-        .client
-        .respond_to_auth_challenge()
-        .client_id(client)
-        .challenge_name(ChallengeNameType::PasswordVerifier)
-        .set_session(start.session().map(String::from))
-        .challenge_responses("USERNAME", &p["USERNAME"])
-        .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", &p["SECRET_BLOCK"])
-        .challenge_responses("PASSWORD_CLAIM_SIGNATURE", signature)
-        .challenge_responses("TIMESTAMP", timestamp)
-        .send()
-        .await
-        .unwrap();
-    done.authentication_result().unwrap().access_token().unwrap().to_string()
+    let now = SystemClock.now_millis();
+    let tokens = srp_sign_in((&begin.client, &finish.client), client, pool, user, PASSWORD, now).await.unwrap();
+    tokens.access_token().unwrap().to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

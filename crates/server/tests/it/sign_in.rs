@@ -3,7 +3,6 @@
 
 use aws_sdk_cognitoidentityprovider::types::*;
 use base64::Engine;
-use cognate_core::auth::srp;
 
 use crate::harness::{error_of, jwt_payload, spawn, TestServer, PASSWORD};
 
@@ -129,46 +128,7 @@ async fn srp_sign_in(
     user: &str,
     password: &str,
 ) -> Result<AuthenticationResultType, (String, String)> {
-    let mut a = [0u8; 128];
-    a[..8].copy_from_slice(&0x1234_5678_9abc_def0u64.to_be_bytes());
-    a[100] = 7;
-    let srp_client = srp::Client::new(&a);
-    let start = s
-        .client
-        .initiate_auth()
-        .client_id(client)
-        .auth_flow(AuthFlowType::UserSrpAuth)
-        .auth_parameters("USERNAME", user)
-        .auth_parameters("SRP_A", srp_client.public_hex())
-        .send()
-        .await
-        .map_err(error_of)?;
-    assert_eq!(start.challenge_name(), Some(&ChallengeNameType::PasswordVerifier));
-    let p = start.challenge_parameters().unwrap();
-    let timestamp = srp::format_timestamp(s.clock.now_millis());
-    let signature = srp_client
-        .process_challenge(
-            srp::pool_name(pool),
-            &p["USER_ID_FOR_SRP"],
-            password,
-            &p["SALT"],
-            &p["SRP_B"],
-            &p["SECRET_BLOCK"],
-            &timestamp,
-        )
-        .unwrap();
-    s.client
-        .respond_to_auth_challenge()
-        .client_id(client)
-        .challenge_name(ChallengeNameType::PasswordVerifier)
-        .challenge_responses("USERNAME", &p["USERNAME"])
-        .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", &p["SECRET_BLOCK"])
-        .challenge_responses("PASSWORD_CLAIM_SIGNATURE", signature)
-        .challenge_responses("TIMESTAMP", timestamp)
-        .send()
-        .await
-        .map(|o| o.authentication_result.unwrap())
-        .map_err(error_of)
+    crate::harness::srp_sign_in((&s.client, &s.client), client, pool, user, password, s.clock.now_millis()).await
 }
 
 use cognate_core::ports::Clock;
