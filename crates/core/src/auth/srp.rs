@@ -23,9 +23,11 @@
 //!   u's raw 32-byte hash when that hash starts with a `00` byte followed by a nibble below 8 (1 in
 //!   512 sign-ins); a test vector covers that case.
 //!
+//! Exponentiation runs on AWS-LC's constant-time Montgomery code (`cognate-modexp`): its timing
+//! does not depend on the secret exponents (b, a, x) or on the verifier, only on their lengths.
+//! The rest of the arithmetic (k·v + g^b, A·v^u, the reductions) is num-bigint's.
+//!
 //! Limitations:
-//! - num-bigint's `modpow` is not constant-time, so the timing of step 1 and step 2 depends on the
-//!   secret exponents and on the verifier. A known limitation, noted for the hardening issue.
 //! - Each call that exponentiates ([`compute_verifier`], [`server_challenge`], [`session_key`],
 //!   [`Client::new`], [`Client::process_challenge`]) costs milliseconds of CPU: async callers run
 //!   them off the executor (`tokio::task::spawn_blocking`).
@@ -75,6 +77,25 @@ const MAX_HEX_LEN: usize = 1024;
 static N: LazyLock<BigUint> = LazyLock::new(|| BigUint::parse_bytes(N_HEX.as_bytes(), 16).unwrap_or_default());
 static G: LazyLock<BigUint> = LazyLock::new(|| BigUint::from(2u32));
 static K: LazyLock<BigUint> = LazyLock::new(|| hash_to_int(&[&pad_bytes(n()), &pad_bytes(g())]));
+static GROUP: LazyLock<Option<cognate_modexp::Modulus>> =
+    LazyLock::new(|| cognate_modexp::Modulus::new(&n().to_bytes_be()));
+
+/// `base^exp mod N` in constant time (see the module notes). The base is reduced first if it is
+/// not already below N.
+fn pow_mod_n(base: &BigUint, exp: &BigUint) -> BigUint {
+    let reduced;
+    let base = if base < n() {
+        base
+    } else {
+        reduced = base % n();
+        &reduced
+    };
+    match GROUP.as_ref().and_then(|group| group.pow(&base.to_bytes_be(), &exp.to_bytes_be())) {
+        Some(bytes) => BigUint::from_bytes_be(&bytes),
+        // Only if AWS-LC could not allocate: the same value, computed without the timing guarantee.
+        None => base.modpow(exp, n()),
+    }
+}
 
 /// The group's prime N.
 pub fn n() -> &'static BigUint {
@@ -179,7 +200,7 @@ fn parse_hex(s: &str) -> Option<BigUint> {
 /// set. `salt` is the user's 16 random bytes, read as a big-endian integer.
 pub fn compute_verifier(pool_name: &str, user_id_for_srp: &str, password: &str, salt: &[u8]) -> BigUint {
     let x = private_x(pool_name, user_id_for_srp, password, &BigUint::from_bytes_be(salt));
-    g().modpow(&x, n())
+    pow_mod_n(g(), &x)
 }
 
 /// The server's side of step 1: its secret `b` and public `B`, to keep until the client answers.
@@ -204,7 +225,7 @@ pub fn server_challenge(verifier: &BigUint, b_bytes: &[u8]) -> Option<ServerChal
     if b.is_zero() {
         return None;
     }
-    let big_b = (k() * verifier + g().modpow(&b, n())) % n();
+    let big_b = (k() * verifier + pow_mod_n(g(), &b)) % n();
     if big_b.is_zero() {
         return None;
     }
@@ -234,7 +255,7 @@ pub fn session_key(a_pub: &BigUint, big_b: &BigUint, b: &BigUint, verifier: &Big
     if u.is_zero() {
         return None;
     }
-    let s = (a_mod * verifier.modpow(&u, n()) % n()).modpow(b, n());
+    let s = pow_mod_n(&(a_mod * pow_mod_n(verifier, &u) % n()), b);
     Some(derive_key(&u, &s))
 }
 
@@ -384,7 +405,7 @@ impl Client {
     /// bytes) and A = g^a mod N.
     pub fn new(a_bytes: &[u8]) -> Self {
         let a = BigUint::from_bytes_be(a_bytes) % n();
-        let big_a = g().modpow(&a, n());
+        let big_a = pow_mod_n(g(), &a);
         Self { a, big_a }
     }
 
@@ -421,9 +442,9 @@ impl Client {
         }
         let x = private_x(pool_name, user_id_for_srp, password, &salt);
         // (B − k·g^x) mod N, kept non-negative by adding N before subtracting a value below N.
-        let kgx = k() * g().modpow(&x, n()) % n();
+        let kgx = k() * pow_mod_n(g(), &x) % n();
         let base = (b_mod + n() - kgx) % n();
-        let s = base.modpow(&(&self.a + &u * &x), n());
+        let s = pow_mod_n(&base, &(&self.a + &u * &x));
         let key = derive_key(&u, &s);
         let signature = claim_signature(&key, pool_name, user_id_for_srp, &secret_block, timestamp);
         Some(BASE64.encode(signature))
@@ -433,6 +454,21 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn constant_time_exponentiation_agrees_with_num_bigint() {
+        let big = |seed: u8, blocks: usize| {
+            let bytes: Vec<u8> = (0..blocks).flat_map(|i| sha256(&[&[seed, i as u8]]).as_ref().to_vec()).collect();
+            BigUint::from_bytes_be(&bytes)
+        };
+        let bases = [g().clone(), n() - 1u32, n() + 5u32, big(1, 12), big(2, 3), BigUint::zero()];
+        let exps = [BigUint::zero(), BigUint::from(1u32), big(3, 1), big(4, 5), big(5, 40)];
+        for base in &bases {
+            for exp in &exps {
+                assert_eq!(pow_mod_n(base, exp), base.modpow(exp, n()), "{base:x} ^ {exp:x}");
+            }
+        }
+    }
 
     fn hex(s: &str) -> BigUint {
         BigUint::parse_bytes(s.as_bytes(), 16).unwrap()
