@@ -7,8 +7,8 @@
 use std::sync::Arc;
 
 use cognate_core::ports::store::{
-    AliasClaim, Attempt, ChallengeRecord, GroupRecord, KeyRecord, MessageFilter, SessionRecord, UserFilter, UserIndex,
-    UserWrite,
+    AliasClaim, Attempt, ChallengeRecord, EventLimit, GroupRecord, KeyRecord, MessageFilter, PutCode, SessionRecord,
+    UserFilter, UserIndex, UserWrite,
 };
 use cognate_core::ports::{ClientRecord, CodeRecord, OutboxMessage, PoolRecord, Store, StoreError, UserRecord};
 use cognate_store::StoreOptions;
@@ -413,6 +413,53 @@ async fn the_hourly_limit_counts_events_in_the_window(f: Fixture) {
     assert_eq!(s.recent_events("r_a", "alice", "verify", 0).await.unwrap(), (1, Some(4)));
 }
 
+async fn a_counted_code_stores_event_code_and_message_together_or_nothing(f: Fixture) {
+    let s = f.store;
+    with_pool(s.as_ref()).await;
+    s.create_user(UserWrite::new(&user("r_a", "alice"), &UserIndex::default())).await.unwrap();
+    let limit = |at: i64| EventLimit { action: "get_code".into(), at, since: 0, max: 2 };
+    let messages =
+        |s: Arc<dyn Store>| async move { s.list_messages(&MessageFilter::default(), 100).await.unwrap().len() };
+
+    let gone = s.put_code_within(&code("r_a", "nobody", "h0"), &message("m0", "nobody"), &limit(1)).await.unwrap();
+    assert_eq!(gone, PutCode::UserGone);
+    for i in 1..=2 {
+        let (c, m) = (code("r_a", "alice", &format!("h{i}")), message(&format!("m{i}"), "alice"));
+        assert_eq!(s.put_code_within(&c, &m, &limit(i)).await.unwrap(), PutCode::Stored);
+    }
+    assert_eq!(s.get_code("r_a", "alice", "verify:email").await.unwrap().unwrap().code_hash, "h2");
+    assert_eq!(messages(s.clone()).await, 2);
+    assert_eq!(s.recent_events("r_a", "alice", "get_code", 0).await.unwrap(), (2, Some(2)));
+
+    // Over the limit: no event, no code, no message.
+    let limited = s.put_code_within(&code("r_a", "alice", "h3"), &message("m3", "alice"), &limit(3)).await.unwrap();
+    assert_eq!(limited, PutCode::Limited);
+    assert_eq!(s.get_code("r_a", "alice", "verify:email").await.unwrap().unwrap().code_hash, "h2");
+    assert_eq!(messages(s.clone()).await, 2);
+    assert_eq!(s.recent_events("r_a", "alice", "get_code", 0).await.unwrap(), (2, Some(2)));
+    // The same window counts events recorded either way.
+    assert!(!s.record_event("r_a", "alice", "get_code", 4, 0, 2).await.unwrap());
+
+    // Racing requests: exactly the limit's worth get through, each with its message.
+    s.clear_events("r_a", "alice", "get_code").await.unwrap();
+    let results = race(8, |i| {
+        let s = s.clone();
+        async move {
+            let c = code("r_a", "alice", &format!("race{i}"));
+            s.put_code_within(
+                &c,
+                &message(&format!("race{i}"), "alice"),
+                &EventLimit { action: "get_code".into(), at: 10, since: 0, max: 3 },
+            )
+            .await
+            .unwrap()
+        }
+    })
+    .await;
+    assert_eq!(results.iter().filter(|r| **r == PutCode::Stored).count(), 3, "{results:?}");
+    assert_eq!(messages(s.clone()).await, 5);
+}
+
 async fn the_outbox_is_listed_filtered_claimed_under_lease_and_finished(f: Fixture) {
     let s = f.store;
     with_pool(s.as_ref()).await;
@@ -618,6 +665,7 @@ macro_rules! suite {
                 user_writes_carry_codes_messages_and_revocations_atomically,
                 sessions_challenges_and_the_first_signing_key,
                 the_hourly_limit_counts_events_in_the_window,
+                a_counted_code_stores_event_code_and_message_together_or_nothing,
                 the_outbox_is_listed_filtered_claimed_under_lease_and_finished,
                 groups_and_members,
                 racing_writers_get_exactly_one_success,

@@ -132,6 +132,19 @@ async fn the_function_rewrites_the_message_and_the_code_is_put_in() {
 }
 
 #[tokio::test]
+async fn a_request_over_the_hourly_limit_never_reaches_the_function() {
+    let (s, seen) = setup().await;
+    let token = user_with_trigger(&s, "unchanged", false).await;
+    for _ in 0..5 {
+        get_code(&s, &token, "email").await.unwrap();
+    }
+    assert_eq!(seen.lock().unwrap().len(), 5);
+    assert_eq!(get_code(&s, &token, "email").await.unwrap_err().0, "LimitExceededException");
+    assert_eq!(seen.lock().unwrap().len(), 5, "the refused request invoked the trigger");
+    assert_eq!(s.messages("destination=jane%40example.com").await.len(), 5);
+}
+
+#[tokio::test]
 async fn null_fields_fall_back_to_the_template() {
     let (s, _) = setup().await;
     let token = user_with_trigger(&s, "unchanged", false).await;

@@ -1,7 +1,7 @@
 //! Codes on PostgreSQL.
 
 use async_trait::async_trait;
-use cognate_core::ports::store::{CodeStore, StoreResult};
+use cognate_core::ports::store::{CodeStore, EventLimit, PutCode, StoreResult};
 use cognate_core::ports::{CodeRecord, OutboxMessage};
 use sqlx::postgres::PgRow;
 use sqlx::{Postgres, Row, Transaction};
@@ -61,12 +61,48 @@ impl PostgresStore {
         tx.commit().await.map_err(backend)?;
         Ok(true)
     }
+
+    async fn put_code_within_once(
+        &self,
+        code: &CodeRecord,
+        message: &OutboxMessage,
+        limit: &EventLimit,
+    ) -> StoreResult<PutCode> {
+        let mut tx = self.begin().await?;
+        // The user's row lock keeps a deletion out and serialises the counting.
+        let exists = sqlx::query("SELECT 1 FROM users WHERE pool_id = $1 AND username_key = $2 FOR UPDATE")
+            .bind(&code.pool_id)
+            .bind(&code.username_key)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if exists.is_none() {
+            return Ok(PutCode::UserGone);
+        }
+        let (pool, user) = (code.pool_id.as_str(), code.username_key.as_str());
+        if !super::users::record_event_in(&mut tx, pool, user, &limit.action, limit.at, limit.since, limit.max).await? {
+            return Ok(PutCode::Limited);
+        }
+        upsert(&mut tx, code).await?;
+        outbox::insert(&mut tx, message).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(PutCode::Stored)
+    }
 }
 
 #[async_trait]
 impl CodeStore for PostgresStore {
     async fn put_code(&self, code: &CodeRecord, message: Option<&OutboxMessage>) -> StoreResult<bool> {
         retrying(|| self.put_code_once(code, message)).await
+    }
+
+    async fn put_code_within(
+        &self,
+        code: &CodeRecord,
+        message: &OutboxMessage,
+        limit: &EventLimit,
+    ) -> StoreResult<PutCode> {
+        retrying(|| self.put_code_within_once(code, message, limit)).await
     }
 
     async fn get_code(&self, pool_id: &str, username_key: &str, purpose: &str) -> StoreResult<Option<CodeRecord>> {

@@ -203,35 +203,9 @@ impl PostgresStore {
         if user.is_none() {
             return Ok(true);
         }
-        // Events that can no longer count are dropped on the way.
-        sqlx::query("DELETE FROM user_events WHERE pool_id = $1 AND username_key = $2 AND action = $3 AND at <= $4")
-            .bind(pool_id)
-            .bind(username_key)
-            .bind(action)
-            .bind(since)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n FROM user_events WHERE pool_id = $1 AND username_key = $2 AND action = $3",
-        )
-        .bind(pool_id)
-        .bind(username_key)
-        .bind(action)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(backend)?;
-        if row.get::<i64, _>("n") >= i64::from(max) {
+        if !record_event_in(&mut tx, pool_id, username_key, action, at, since, max).await? {
             return Ok(false);
         }
-        sqlx::query("INSERT INTO user_events (pool_id, username_key, action, at) VALUES ($1, $2, $3, $4)")
-            .bind(pool_id)
-            .bind(username_key)
-            .bind(action)
-            .bind(at)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
         tx.commit().await.map_err(backend)?;
         Ok(true)
     }
@@ -378,4 +352,47 @@ impl UserStore for PostgresStore {
     ) -> StoreResult<bool> {
         retrying(|| self.record_event_once(pool_id, username_key, action, at, since, max)).await
     }
+}
+
+/// Records the user's `action` at `at` unless it already did so `max` times after `since`
+/// (dropping events that no longer count on the way); false when the limit is reached. The
+/// caller holds the user's row lock, which serialises counting across instances.
+pub(crate) async fn record_event_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    pool_id: &str,
+    username_key: &str,
+    action: &str,
+    at: i64,
+    since: i64,
+    max: u32,
+) -> StoreResult<bool> {
+    // Events that can no longer count are dropped on the way.
+    sqlx::query("DELETE FROM user_events WHERE pool_id = $1 AND username_key = $2 AND action = $3 AND at <= $4")
+        .bind(pool_id)
+        .bind(username_key)
+        .bind(action)
+        .bind(since)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+    let row =
+        sqlx::query("SELECT COUNT(*) AS n FROM user_events WHERE pool_id = $1 AND username_key = $2 AND action = $3")
+            .bind(pool_id)
+            .bind(username_key)
+            .bind(action)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(backend)?;
+    if row.get::<i64, _>("n") >= i64::from(max) {
+        return Ok(false);
+    }
+    sqlx::query("INSERT INTO user_events (pool_id, username_key, action, at) VALUES ($1, $2, $3, $4)")
+        .bind(pool_id)
+        .bind(username_key)
+        .bind(action)
+        .bind(at)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+    Ok(true)
 }

@@ -1,7 +1,7 @@
 //! Codes on SQLite.
 
 use async_trait::async_trait;
-use cognate_core::ports::store::{CodeStore, StoreResult};
+use cognate_core::ports::store::{CodeStore, EventLimit, PutCode, StoreResult};
 use cognate_core::ports::{CodeRecord, OutboxMessage};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -62,6 +62,28 @@ impl CodeStore for SqliteStore {
                 outbox::insert(c, m)?;
             }
             Ok(Unit::Keep(true))
+        })
+        .await
+    }
+
+    async fn put_code_within(
+        &self,
+        code: &CodeRecord,
+        message: &OutboxMessage,
+        limit: &EventLimit,
+    ) -> StoreResult<PutCode> {
+        let (code, message, limit) = (code.clone(), message.clone(), limit.clone());
+        self.write(move |c| {
+            if !user_exists(c, &code.pool_id, &code.username_key)? {
+                return Ok(Unit::Undo(PutCode::UserGone));
+            }
+            let (pool, user) = (&code.pool_id, &code.username_key);
+            if !super::users::record_event_in(c, pool, user, &limit.action, limit.at, limit.since, limit.max)? {
+                return Ok(Unit::Undo(PutCode::Limited));
+            }
+            upsert(c, &code)?;
+            outbox::insert(c, &message)?;
+            Ok(Unit::Keep(PutCode::Stored))
         })
         .await
     }

@@ -329,26 +329,35 @@ impl UserStore for SqliteStore {
                 // A user that no longer exists has nothing to count.
                 return Ok(Unit::Undo(true));
             }
-            // Events that can no longer count are dropped on the way.
-            c.prepare_cached(
-                "DELETE FROM user_events WHERE pool_id = ?1 AND username_key = ?2 AND action = ?3 AND at <= ?4",
-            )
-            .and_then(|mut s| s.execute(params![pool_id, username_key, action, since]))
-            .map_err(backend)?;
-            let n: i64 = c
-                .prepare_cached(
-                    "SELECT COUNT(*) FROM user_events WHERE pool_id = ?1 AND username_key = ?2 AND action = ?3",
-                )
-                .and_then(|mut s| s.query_row(params![pool_id, username_key, action], |r| r.get(0)))
-                .map_err(backend)?;
-            if n >= i64::from(max) {
-                return Ok(Unit::Keep(false));
-            }
-            c.prepare_cached("INSERT INTO user_events (pool_id, username_key, action, at) VALUES (?1, ?2, ?3, ?4)")
-                .and_then(|mut s| s.execute(params![pool_id, username_key, action, at]))
-                .map_err(backend)?;
-            Ok(Unit::Keep(true))
+            Ok(Unit::Keep(record_event_in(c, &pool_id, &username_key, &action, at, since, max)?))
         })
         .await
     }
+}
+
+/// Records the user's `action` at `at` unless it already did so `max` times after `since`
+/// (dropping events that no longer count on the way); false when the limit is reached.
+pub(crate) fn record_event_in(
+    c: &rusqlite::Connection,
+    pool_id: &str,
+    username_key: &str,
+    action: &str,
+    at: i64,
+    since: i64,
+    max: u32,
+) -> StoreResult<bool> {
+    c.prepare_cached("DELETE FROM user_events WHERE pool_id = ?1 AND username_key = ?2 AND action = ?3 AND at <= ?4")
+        .and_then(|mut s| s.execute(params![pool_id, username_key, action, since]))
+        .map_err(backend)?;
+    let n: i64 = c
+        .prepare_cached("SELECT COUNT(*) FROM user_events WHERE pool_id = ?1 AND username_key = ?2 AND action = ?3")
+        .and_then(|mut s| s.query_row(params![pool_id, username_key, action], |r| r.get(0)))
+        .map_err(backend)?;
+    if n >= i64::from(max) {
+        return Ok(false);
+    }
+    c.prepare_cached("INSERT INTO user_events (pool_id, username_key, action, at) VALUES (?1, ?2, ?3, ?4)")
+        .and_then(|mut s| s.execute(params![pool_id, username_key, action, at]))
+        .map_err(backend)?;
+    Ok(true)
 }

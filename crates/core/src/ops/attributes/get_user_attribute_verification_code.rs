@@ -5,6 +5,7 @@ use cognate_model::shapes::{GetUserAttributeVerificationCodeRequest, GetUserAttr
 use super::{check_status, destination, limit_exceeded, purpose, verifiable, VERIFICATION_CODE_LIFETIME};
 use crate::auth::access;
 use crate::ops::users::user_not_found;
+use crate::ports::store::{EventLimit, PutCode};
 use crate::triggers::custom_message::{compose, Caller, Source};
 use crate::{codes, delivery, Error, Services};
 
@@ -21,11 +22,12 @@ pub async fn get_user_attribute_verification_code(
     let to = destination(&a.user, attribute)?;
     let now = svc.clock.now_millis();
     let limit = svc.config.limits.get_code;
-    if !svc
-        .store
-        .record_event(&a.pool_id, &a.user.record.username_key, "get_code", now, now - limit.window_millis, limit.max)
-        .await?
-    {
+    let limit = EventLimit { action: "get_code".into(), at: now, since: now - limit.window_millis, max: limit.max };
+    // A request over the limit must not reach the CustomMessage trigger: counted here (a read),
+    // and counted again where the code is stored, in its transaction.
+    let (recent, _) =
+        svc.store.recent_events(&a.pool_id, &a.user.record.username_key, &limit.action, limit.since).await?;
+    if recent >= limit.max {
         return Err(limit_exceeded());
     }
     let text = codes::new_code(svc.rng.as_ref());
@@ -46,8 +48,10 @@ pub async fn get_user_attribute_verification_code(
     )
     .await?;
     let message = delivery::message(svc, &a.pool_id, &a.pool, &a.user.record.username, &to, content, now);
-    if !svc.store.put_code(&code, Some(&message)).await? {
-        return Err(user_not_found());
+    match svc.store.put_code_within(&code, &message, &limit).await? {
+        PutCode::Stored => {}
+        PutCode::UserGone => return Err(user_not_found()),
+        PutCode::Limited => return Err(limit_exceeded()),
     }
     Ok(GetUserAttributeVerificationCodeResponse { code_delivery_details: Some(to.details()) })
 }

@@ -11,7 +11,7 @@ mod users;
 
 use async_trait::async_trait;
 
-pub use codes::{CodeRecord, CodeStore};
+pub use codes::{CodeRecord, CodeStore, EventLimit, PutCode};
 pub use groups::{GroupRecord, GroupStore};
 pub use outbox::{Attempt, MessageFilter, OutboxMessage, OutboxStore};
 pub use pools::{ClientRecord, PoolRecord, PoolStore};
