@@ -203,6 +203,22 @@ async fn verify_worker(
     }
 }
 
+/// A pool (auto-verifying `verify`, if any) and an app client for password and refresh sign-in.
+async fn pool_and_client(client: &Client, name: &str, verify: Option<VerifiedAttributeType>) -> (String, String) {
+    let pool = client.create_user_pool().pool_name(name).set_auto_verified_attributes(verify.map(|v| vec![v]));
+    let pool = pool.send().await.unwrap().user_pool().unwrap().id().unwrap().to_string();
+    let app = client
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("app")
+        .explicit_auth_flows(F::AllowUserPasswordAuth)
+        .explicit_auth_flows(F::AllowRefreshTokenAuth)
+        .send()
+        .await
+        .unwrap();
+    (pool, app.user_pool_client().unwrap().client_id().unwrap().to_string())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_writes_survive_sigkill_and_every_message_is_delivered() {
     let kills: usize = std::env::var("COGNATE_CRASH_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
@@ -239,24 +255,7 @@ async fn acknowledged_writes_survive_sigkill_and_every_message_is_delivered() {
     let mut instance = start();
     let client = sdk_client(&instance.url);
 
-    let pool = client
-        .create_user_pool()
-        .pool_name("crash")
-        .auto_verified_attributes(VerifiedAttributeType::PhoneNumber)
-        .send()
-        .await
-        .unwrap();
-    let pool = pool.user_pool().unwrap().id().unwrap().to_string();
-    let app_client = client
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("app")
-        .explicit_auth_flows(F::AllowUserPasswordAuth)
-        .explicit_auth_flows(F::AllowRefreshTokenAuth)
-        .send()
-        .await
-        .unwrap();
-    let app_client = app_client.user_pool_client().unwrap().client_id().unwrap().to_string();
+    let (pool, app_client) = pool_and_client(&client, "crash", Some(VerifiedAttributeType::PhoneNumber)).await;
     let mut tokens = Vec::new();
     for i in 0..USERS {
         client
@@ -461,18 +460,7 @@ async fn a_full_disk_is_an_internal_error_until_space_returns() {
     let log = dir.path().join("cognate.log");
     let instance = Instance::start_logging(&database, &disk.path, "127.0.0.1:0", &[], &log);
     let client = instance.client.clone();
-    let pool = client.create_user_pool().pool_name("disk").send().await.unwrap();
-    let pool = pool.user_pool().unwrap().id().unwrap().to_string();
-    let app = client
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("app")
-        .explicit_auth_flows(F::AllowUserPasswordAuth)
-        .explicit_auth_flows(F::AllowRefreshTokenAuth)
-        .send()
-        .await
-        .unwrap();
-    let app = app.user_pool_client().unwrap().client_id().unwrap().to_string();
+    let (pool, app) = pool_and_client(&client, "disk", None).await;
     sign_up(&client, &app, "before").await.unwrap();
 
     // Full disk: writes fail with InternalErrorException (once the database's files have no
@@ -534,17 +522,7 @@ async fn a_read_only_database_is_an_internal_error_until_it_is_writable_again() 
     let log = dir.path().join("cognate.log");
     let instance = Instance::start_logging(&database, dir.path(), "127.0.0.1:0", &[], &log);
     let client = instance.client.clone();
-    let pool = client.create_user_pool().pool_name("ro").send().await.unwrap();
-    let pool = pool.user_pool().unwrap().id().unwrap().to_string();
-    let app = client
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("app")
-        .explicit_auth_flows(F::AllowUserPasswordAuth)
-        .send()
-        .await
-        .unwrap();
-    let app = app.user_pool_client().unwrap().client_id().unwrap().to_string();
+    let (pool, app) = pool_and_client(&client, "ro", None).await;
     sign_up(&client, &app, "before").await.unwrap();
 
     set_read_only(true).await;

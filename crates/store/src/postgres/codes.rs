@@ -45,13 +45,7 @@ impl PostgresStore {
     async fn put_code_once(&self, code: &CodeRecord, message: Option<&OutboxMessage>) -> StoreResult<bool> {
         let mut tx = self.begin().await?;
         // Locking the user row keeps a concurrent deletion out until the code is written.
-        let exists = sqlx::query("SELECT 1 FROM users WHERE pool_id = $1 AND username_key = $2 FOR UPDATE")
-            .bind(&code.pool_id)
-            .bind(&code.username_key)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(backend)?;
-        if exists.is_none() {
+        if !super::users::lock_user(&mut tx, &code.pool_id, &code.username_key).await? {
             return Ok(false);
         }
         upsert(&mut tx, code).await?;
@@ -70,13 +64,7 @@ impl PostgresStore {
     ) -> StoreResult<PutCode> {
         let mut tx = self.begin().await?;
         // The user's row lock keeps a deletion out and serialises the counting.
-        let exists = sqlx::query("SELECT 1 FROM users WHERE pool_id = $1 AND username_key = $2 FOR UPDATE")
-            .bind(&code.pool_id)
-            .bind(&code.username_key)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(backend)?;
-        if exists.is_none() {
+        if !super::users::lock_user(&mut tx, &code.pool_id, &code.username_key).await? {
             return Ok(PutCode::UserGone);
         }
         let (pool, user) = (code.pool_id.as_str(), code.username_key.as_str());

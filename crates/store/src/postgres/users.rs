@@ -194,13 +194,8 @@ impl PostgresStore {
     ) -> StoreResult<bool> {
         let mut tx = self.begin().await?;
         // The user's row lock serialises counting across instances.
-        let user = sqlx::query("SELECT 1 FROM users WHERE pool_id = $1 AND username_key = $2 FOR UPDATE")
-            .bind(pool_id)
-            .bind(username_key)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(backend)?;
-        if user.is_none() {
+        if !lock_user(&mut tx, pool_id, username_key).await? {
+            // A user that no longer exists has nothing to count.
             return Ok(true);
         }
         if !record_event_in(&mut tx, pool_id, username_key, action, at, since, max).await? {
@@ -354,11 +349,26 @@ impl UserStore for PostgresStore {
     }
 }
 
+/// Locks the user's row for the rest of the transaction; false if there is no such user.
+pub(crate) async fn lock_user(
+    tx: &mut Transaction<'_, Postgres>,
+    pool_id: &str,
+    username_key: &str,
+) -> StoreResult<bool> {
+    let row = sqlx::query("SELECT 1 FROM users WHERE pool_id = $1 AND username_key = $2 FOR UPDATE")
+        .bind(pool_id)
+        .bind(username_key)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(backend)?;
+    Ok(row.is_some())
+}
+
 /// Records the user's `action` at `at` unless it already did so `max` times after `since`
 /// (dropping events that no longer count on the way); false when the limit is reached. The
 /// caller holds the user's row lock, which serialises counting across instances.
 pub(crate) async fn record_event_in(
-    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    tx: &mut Transaction<'_, Postgres>,
     pool_id: &str,
     username_key: &str,
     action: &str,
