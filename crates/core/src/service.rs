@@ -81,6 +81,8 @@ pub struct Services {
     pub code_key: Arc<std::sync::OnceLock<Vec<u8>>>,
     /// Parsed signing keys per pool (keys never change; new ones are added by rotation).
     pub keys: Arc<crate::tokens::KeyCache>,
+    /// Access tokens already verified, so that a token used again skips the RSA check.
+    pub verified: Arc<crate::tokens::VerifiedTokens>,
     /// Parsed pools, kept for at most a second (see `ops::user_pools::cache`).
     pub pools: Arc<crate::ops::user_pools::cache::PoolCache>,
     /// Where the SRP big-number work runs.

@@ -142,6 +142,7 @@ impl Server {
             vault,
             code_key: Default::default(),
             keys: Default::default(),
+            verified: Default::default(),
             pools: Default::default(),
             compute: Arc::new(adapters::compute::BlockingPool),
             triggers: match &settings.lambda_endpoint {

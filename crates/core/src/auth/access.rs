@@ -2,6 +2,8 @@
 //! GlobalSignOut, GetUserAttributeVerificationCode, …): signature, issuer, use, expiry, scope,
 //! revocation and the user, answered with the service's texts.
 
+use std::sync::Arc;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use cognate_model::shapes::UserPoolType;
@@ -11,7 +13,7 @@ use super::pool_keys;
 use super::session::{issuer, NATIVE_SCOPE};
 use crate::ops::user_pools;
 use crate::ports::store::SessionRecord;
-use crate::tokens::{verify as verify_jwt, Expectations, PublicKey, VerifyError, TOKEN_USE_ACCESS};
+use crate::tokens::{Expectations, VerifyError, TOKEN_USE_ACCESS};
 use crate::users::{username_key, User};
 use crate::{Error, Services};
 
@@ -27,7 +29,7 @@ pub struct Authorized {
     /// The session the token descends from.
     pub session: SessionRecord,
     /// The token's claims.
-    pub claims: serde_json::Map<String, serde_json::Value>,
+    pub claims: Arc<serde_json::Map<String, serde_json::Value>>,
 }
 
 fn not_authorized(message: &'static str) -> Error {
@@ -56,11 +58,11 @@ pub async fn verify(svc: &Services, token: &str) -> Result<Authorized, Error> {
     let now = svc.clock.now_millis() / 1000;
     let expected = Expectations { issuer: &issuer(svc, &pool_id), token_use: TOKEN_USE_ACCESS, leeway_seconds: 0 };
     let mut keys = pool_keys::keys(svc, &pool_id).await?;
-    let mut outcome = verify_jwt(token, &publics(&keys), &expected, now);
+    let mut outcome = svc.verified.verify(token, &keys, &expected, now);
     if outcome == Err(VerifyError::UnknownKey) {
         // Another instance may have rotated in a key this one has not seen.
         keys = pool_keys::reload(svc, &pool_id).await?;
-        outcome = verify_jwt(token, &publics(&keys), &expected, now);
+        outcome = svc.verified.verify(token, &keys, &expected, now);
     }
     let claims = outcome.map_err(|e| match e {
         VerifyError::Expired => not_authorized("Access Token has expired"),
@@ -86,8 +88,4 @@ pub async fn verify(svc: &Services, token: &str) -> Result<Authorized, Error> {
     };
     let user = User::from_record(record)?;
     Ok(Authorized { pool_id, pool, user, session, claims })
-}
-
-fn publics(keys: &[crate::tokens::SigningKey]) -> Vec<PublicKey> {
-    keys.iter().map(|k| k.public()).collect()
 }

@@ -84,6 +84,16 @@ pub fn verify(
     expected: &Expectations,
     now_epoch_seconds: i64,
 ) -> Result<Map<String, Value>, VerifyError> {
+    verify_with_kid(token, keys, expected, now_epoch_seconds).map(|(claims, _)| claims)
+}
+
+/// [`verify`], also answering the kid of the key that verified the token.
+pub(crate) fn verify_with_kid(
+    token: &str,
+    keys: &[PublicKey],
+    expected: &Expectations,
+    now_epoch_seconds: i64,
+) -> Result<(Map<String, Value>, String), VerifyError> {
     if token.len() > MAX_TOKEN_LEN {
         return Err(VerifyError::Malformed);
     }
@@ -138,11 +148,11 @@ pub fn verify(
             }
         }
     }
-    Ok(claims)
+    Ok((claims, kid.to_string()))
 }
 
 /// A NumericDate claim (RFC 7519 §2): seconds since the epoch, possibly fractional (floored).
-fn numeric_date(value: &Value) -> Result<i64, VerifyError> {
+pub(crate) fn numeric_date(value: &Value) -> Result<i64, VerifyError> {
     if let Some(i) = value.as_i64() {
         return Ok(i);
     }

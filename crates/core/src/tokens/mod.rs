@@ -13,7 +13,7 @@ pub mod fuzzing;
 mod jwt;
 mod keys;
 
-pub use cache::{random_kid, KeyCache, PoolKeys};
+pub use cache::{random_kid, KeyCache, PoolKeys, VerifiedTokens, VERIFIED_CAPACITY};
 pub use claims::{AccessClaims, IdClaims, TOKEN_USE_ACCESS, TOKEN_USE_ID};
 pub use jwt::{verify, Expectations, VerifyError, MAX_TOKEN_LEN};
 pub use keys::{jwks, new_kid, PublicKey, SigningKey};
