@@ -349,6 +349,34 @@ fn session(id: &str, key: &str) -> SessionRecord {
     }
 }
 
+async fn the_user_and_a_session_are_read_together(f: Fixture) {
+    let s = f.store;
+    with_pool(s.as_ref()).await;
+    let mut alice = user("r_a", "alice");
+    alice.password = Some("sealed verifier".into());
+    alice.attributes = r#"[{"Name":"email","Value":"a@example.com"}]"#.into();
+    s.create_user(UserWrite::new(&alice, &UserIndex::default())).await.unwrap();
+    s.create_user(UserWrite::new(&user("r_a", "bob"), &UserIndex::default())).await.unwrap();
+    s.insert_session(&session("s1", "alice")).await.unwrap();
+    s.insert_session(&session("s2", "bob")).await.unwrap();
+
+    let (u, session) = s.user_and_session("r_a", "alice", "s1").await.unwrap().unwrap();
+    assert_eq!(u, s.get_user("r_a", "alice").await.unwrap().unwrap());
+    assert_eq!(session, s.get_session("s1").await.unwrap());
+    // Whoever's the session is, it is answered (the caller checks it is the user's).
+    let (u, session) = s.user_and_session("r_a", "alice", "s2").await.unwrap().unwrap();
+    assert_eq!((u.username_key.as_str(), session.unwrap().username_key.as_str()), ("alice", "bob"));
+    // No such session, or the empty id: the user alone.
+    assert_eq!(s.user_and_session("r_a", "alice", "nope").await.unwrap().unwrap().1, None);
+    assert_eq!(s.user_and_session("r_a", "alice", "").await.unwrap().unwrap().1, None);
+    // No such user: nothing, whatever the session.
+    assert!(s.user_and_session("r_a", "carol", "s1").await.unwrap().is_none());
+    assert!(s.user_and_session("r_b", "alice", "s1").await.unwrap().is_none());
+    // A revocation is seen on the next read.
+    s.revoke_session("s1").await.unwrap();
+    assert!(s.user_and_session("r_a", "alice", "s1").await.unwrap().unwrap().1.unwrap().revoked);
+}
+
 async fn sessions_challenges_and_the_first_signing_key(f: Fixture) {
     let s = f.store;
     with_pool(s.as_ref()).await;
@@ -664,6 +692,7 @@ macro_rules! suite {
                 codes_are_replaced_burnt_after_failures_and_consumed_once,
                 user_writes_carry_codes_messages_and_revocations_atomically,
                 sessions_challenges_and_the_first_signing_key,
+                the_user_and_a_session_are_read_together,
                 the_hourly_limit_counts_events_in_the_window,
                 a_counted_code_stores_event_code_and_message_together_or_nothing,
                 the_outbox_is_listed_filtered_claimed_under_lease_and_finished,

@@ -115,6 +115,8 @@ pub struct RunResult {
     pub errors: u64,
     /// The first few error descriptions.
     pub error_samples: Vec<String>,
+    /// The server's CPU time per measured request (all its threads), in µs, when it could be read.
+    pub server_cpu_us: Option<f64>,
 }
 
 /// Drives `workload` over `connections` connections for `warmup` (not counted) and `duration`.
@@ -204,5 +206,6 @@ pub async fn drive<W: Workload>(
         p99_ms: percentile(0.99),
         errors,
         error_samples,
+        server_cpu_us: None,
     })
 }

@@ -120,6 +120,8 @@ struct Cell {
     median_p99_ms: f64,
     errors: u64,
     peak_rss_mib: f64,
+    /// The server's CPU time per request (all its threads), median over the runs, in µs.
+    median_server_cpu_us: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -257,10 +259,28 @@ async fn bench(root: &Path, bin: &Path, o: &Options) -> Result<Report> {
                     }
                 }
                 let watch = servers[s].watch_rss();
-                let result = load::drive(servers[s].addr, load, o.connections, o.warmup, o.duration).await?;
+                // The server's CPU time over the measured part of the run (after the warm-up).
+                let cpu_from = {
+                    let server = &servers[s];
+                    let warmup = o.warmup;
+                    async move {
+                        tokio::time::sleep(warmup).await;
+                        server.cpu_seconds()
+                    }
+                };
+                let (result, cpu_from) = tokio::join!(
+                    load::drive(servers[s].addr, load, o.connections, o.warmup, o.duration),
+                    cpu_from
+                );
+                let mut result = result?;
+                if let (Some(from), Some(to)) = (cpu_from, servers[s].cpu_seconds()) {
+                    if result.requests > 0 {
+                        result.server_cpu_us = Some((to - from) * 1e6 / result.requests as f64);
+                    }
+                }
                 let rss = watch.peak_mib();
                 eprintln!(
-                    "bench: run {} {:<14} {:<52} {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  errors {}  rss {:.0} MiB",
+                    "bench: run {} {:<14} {:<52} {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  errors {}  rss {:.0} MiB  cpu {:.0} µs/req",
                     run + 1,
                     servers[s].name,
                     op.name(),
@@ -268,7 +288,8 @@ async fn bench(root: &Path, bin: &Path, o: &Options) -> Result<Report> {
                     result.p50_ms,
                     result.p99_ms,
                     result.errors,
-                    rss
+                    rss,
+                    result.server_cpu_us.unwrap_or(f64::NAN)
                 );
                 results.entry((op_index, s)).or_default().push((result, rss));
             }
@@ -298,6 +319,10 @@ async fn bench(root: &Path, bin: &Path, o: &Options) -> Result<Report> {
                 median_p99_ms: median(runs.iter().map(|(r, _)| r.p99_ms).collect()),
                 errors: runs.iter().map(|(r, _)| r.errors).sum(),
                 peak_rss_mib: runs.iter().map(|(_, rss)| *rss).fold(0.0, f64::max),
+                median_server_cpu_us: {
+                    let cpu: Vec<f64> = runs.iter().filter_map(|(r, _)| r.server_cpu_us).collect();
+                    (!cpu.is_empty()).then(|| median(cpu))
+                },
                 runs: runs.into_iter().map(|(r, _)| r).collect(),
             });
         }
@@ -352,12 +377,14 @@ fn render(r: &Report) -> String {
         r.machine.memory_gib,
         if r.cognate_args.is_empty() { String::new() } else { format!(", cognate {}", r.cognate_args.join(" ")) },
     );
-    t.push_str("| operation | server | req/s [min..max] | p50 ms | p99 ms | errors | peak RSS MiB | cognate × |\n");
-    t.push_str("|---|---|---:|---:|---:|---:|---:|---:|\n");
+    t.push_str(
+        "| operation | server | req/s [min..max] | p50 ms | p99 ms | errors | peak RSS MiB | server CPU µs/req | cognate × |\n",
+    );
+    t.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for cell in &r.cells {
         if let Some(why) = &cell.unsupported {
             let why: String = why.chars().take(60).collect::<String>().replace('|', "/");
-            t.push_str(&format!("| {} | {} | not answered: {why} | | | | | |\n", cell.operation, cell.server));
+            t.push_str(&format!("| {} | {} | not answered: {why} | | | | | | |\n", cell.operation, cell.server));
             continue;
         }
         let ours = r
@@ -372,7 +399,7 @@ fn render(r: &Report) -> String {
             format!("{:.1}", ours / cell.median_per_second)
         };
         t.push_str(&format!(
-            "| {} | {} | {:.0} [{:.0}..{:.0}] | {:.2} | {:.2} | {} | {:.0} | {} |\n",
+            "| {} | {} | {:.0} [{:.0}..{:.0}] | {:.2} | {:.2} | {} | {:.0} | {} | {} |\n",
             cell.operation,
             cell.server,
             cell.median_per_second,
@@ -382,6 +409,7 @@ fn render(r: &Report) -> String {
             cell.median_p99_ms,
             cell.errors,
             cell.peak_rss_mib,
+            cell.median_server_cpu_us.map(|us| format!("{us:.0}")).unwrap_or_default(),
             ratio
         ));
     }

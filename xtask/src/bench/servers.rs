@@ -30,6 +30,17 @@ impl Server {
         line.split_whitespace().nth(1)?.parse().ok()
     }
 
+    /// The CPU time the server process has used so far (user and system, all threads), in seconds.
+    pub fn cpu_seconds(&self) -> Option<f64> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        // Fields after the parenthesised command name (which may hold spaces): utime and stime
+        // are the 14th and 15th fields of the line, the 12th and 13th after the name.
+        let rest = stat.rsplit_once(')')?.1;
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        Some(ticks as f64 / clock_ticks_per_second())
+    }
+
     /// Samples the RSS every 50 ms until the returned guard is dropped; the guard holds the peak.
     pub fn watch_rss(&self) -> RssWatch {
         let peak = Arc::new(AtomicU64::new(self.rss_kib().unwrap_or(0)));
@@ -200,4 +211,18 @@ pub async fn moto(scratch: &Path) -> Result<Server> {
         .context("starting moto_server")?;
     wait_listening(addr, &mut child, "moto").await?;
     Ok(Server { name: "moto".into(), addr, child })
+}
+
+/// The kernel's clock ticks per second (`getconf CLK_TCK`; 100 on Linux unless told otherwise).
+fn clock_ticks_per_second() -> f64 {
+    static TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(100.0)
+    })
 }

@@ -23,7 +23,7 @@ pub struct Authorized {
     /// The pool.
     pub pool_id: String,
     /// The pool's settings.
-    pub pool: UserPoolType,
+    pub pool: Arc<UserPoolType>,
     /// The user, as stored now.
     pub user: User,
     /// The session the token descends from.
@@ -43,18 +43,23 @@ pub fn invalid() -> Error {
 
 /// The pool a token claims to come from, read before verification only to pick the keys.
 fn claimed_pool(svc: &Services, token: &str) -> Option<String> {
+    let pool_of = |iss: &str| {
+        let pool = iss.strip_prefix(&svc.config.issuer_base)?.strip_prefix('/')?;
+        (!pool.is_empty() && !pool.contains('/')).then(|| pool.to_string())
+    };
+    if let Some(seen) = svc.verified.claims_seen(token) {
+        return pool_of(seen.get("iss")?.as_str()?);
+    }
     let payload = token.split('.').nth(1)?;
     let bytes = URL_SAFE_NO_PAD.decode(payload).ok()?;
     let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    let iss = claims.get("iss")?.as_str()?;
-    let pool = iss.strip_prefix(&svc.config.issuer_base)?.strip_prefix('/')?;
-    (!pool.is_empty() && !pool.contains('/')).then(|| pool.to_string())
+    pool_of(claims.get("iss")?.as_str()?)
 }
 
 /// Verifies an access token and loads what it authorises.
 pub async fn verify(svc: &Services, token: &str) -> Result<Authorized, Error> {
     let pool_id = claimed_pool(svc, token).ok_or_else(invalid)?;
-    let (_, pool) = user_pools::load(svc, &pool_id).await?;
+    let (_, pool) = user_pools::load_shared(svc, &pool_id).await?;
     let now = svc.clock.now_millis() / 1000;
     let expected = Expectations { issuer: &issuer(svc, &pool_id), token_use: TOKEN_USE_ACCESS, leeway_seconds: 0 };
     let mut keys = pool_keys::keys(svc, &pool_id).await?;
@@ -75,14 +80,16 @@ pub async fn verify(svc: &Services, token: &str) -> Result<Authorized, Error> {
     // The user first: a deleted user's sessions went with it, and the service answers
     // "User does not exist." for its tokens.
     let username = claims.get("username").and_then(|s| s.as_str()).ok_or_else(invalid)?;
-    let record = svc
+    let origin = claims.get("origin_jti").and_then(|s| s.as_str());
+    // User and session in one read (no session has the empty id).
+    let (record, session) = svc
         .store
-        .get_user(&pool_id, &username_key(&pool, username))
+        .user_and_session(&pool_id, &username_key(&pool, username), origin.unwrap_or_default())
         .await?
-        .filter(|u| Some(u.sub.as_str()) == claims.get("sub").and_then(|s| s.as_str()))
+        .filter(|(u, _)| Some(u.sub.as_str()) == claims.get("sub").and_then(|s| s.as_str()))
         .ok_or_else(|| Error::service(ErrorCode::UserNotFoundException, "User does not exist."))?;
-    let origin = claims.get("origin_jti").and_then(|s| s.as_str()).ok_or_else(invalid)?;
-    let session = match svc.store.get_session(origin).await? {
+    origin.ok_or_else(invalid)?;
+    let session = match session {
         Some(s) if !s.revoked && s.pool_id == pool_id && s.username_key == record.username_key => s,
         _ => return Err(not_authorized("Access Token has been revoked")),
     };

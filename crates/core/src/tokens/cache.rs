@@ -136,6 +136,16 @@ impl VerifiedTokens {
         Ok(claims)
     }
 
+    /// The claims of `token` if it verified before, unchecked: only for choosing which pool's
+    /// keys to verify it with (what [`VerifiedTokens::verify`] then checks).
+    pub fn claims_seen(&self, token: &str) -> Option<Arc<Map<String, Value>>> {
+        if token.len() > MAX_TOKEN_LEN {
+            return None;
+        }
+        let digest = token_digest(token);
+        self.entries.read().ok()?.get(&digest).map(|v| v.claims.clone())
+    }
+
     /// Entries held (for tests).
     pub fn len(&self) -> usize {
         self.entries.read().map(|m| m.len()).unwrap_or(0)

@@ -1,26 +1,36 @@
 //! Signing keys, sessions and challenges on PostgreSQL.
 
 use async_trait::async_trait;
-use cognate_core::ports::store::{ChallengeRecord, KeyRecord, SessionRecord, StoreResult, TokenStore};
+use cognate_core::ports::store::{ChallengeRecord, KeyRecord, SessionRecord, StoreResult, TokenStore, UserRecord};
 use sqlx::postgres::PgRow;
 use sqlx::Row;
 
+use super::users::{user_at, USER_COLUMNS, U_COLUMNS};
 use super::{backend, retrying, PostgresStore};
 
 const SESSION_COLUMNS: &str =
     "id, pool_id, username_key, client_id, refresh_hash, auth_time, created_at, expires_at, revoked";
 
+/// `SESSION_COLUMNS` qualified by the table alias `s`.
+const S_COLUMNS: &str =
+    "s.id, s.pool_id, s.username_key, s.client_id, s.refresh_hash, s.auth_time, s.created_at, s.expires_at, s.revoked";
+
 fn session_row(r: &PgRow) -> SessionRecord {
+    session_at(r, 0)
+}
+
+/// The columns of `SESSION_COLUMNS` read from position `at` on (in that order).
+fn session_at(r: &PgRow, at: usize) -> SessionRecord {
     SessionRecord {
-        id: r.get("id"),
-        pool_id: r.get("pool_id"),
-        username_key: r.get("username_key"),
-        client_id: r.get("client_id"),
-        refresh_hash: r.get("refresh_hash"),
-        auth_time: r.get("auth_time"),
-        created_at: r.get("created_at"),
-        expires_at: r.get("expires_at"),
-        revoked: r.get("revoked"),
+        id: r.get(at),
+        pool_id: r.get(at + 1),
+        username_key: r.get(at + 2),
+        client_id: r.get(at + 3),
+        refresh_hash: r.get(at + 4),
+        auth_time: r.get(at + 5),
+        created_at: r.get(at + 6),
+        expires_at: r.get(at + 7),
+        revoked: r.get(at + 8),
     }
 }
 
@@ -117,6 +127,33 @@ impl TokenStore for PostgresStore {
             .await
             .map_err(backend)?;
         Ok(row.as_ref().map(session_row))
+    }
+
+    async fn user_and_session(
+        &self,
+        pool_id: &str,
+        username_key: &str,
+        session_id: &str,
+    ) -> StoreResult<Option<(UserRecord, Option<SessionRecord>)>> {
+        // One statement, one round trip: the user's columns, then the session's (NULL when
+        // there is no such session).
+        let row = sqlx::query(&format!(
+            "SELECT {U_COLUMNS}, {S_COLUMNS} FROM users u LEFT JOIN sessions s ON s.id = $3 \
+             WHERE u.pool_id = $1 AND u.username_key = $2"
+        ))
+        .bind(pool_id)
+        .bind(username_key)
+        .bind(session_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(row.map(|r| {
+            let session = r
+                .get::<Option<String>, _>(USER_COLUMNS)
+                .is_some()
+                .then(|| session_at(&r, USER_COLUMNS));
+            (user_at(&r, 0), session)
+        }))
     }
 
     async fn find_session_by_refresh(&self, refresh_hash: &str) -> StoreResult<Option<SessionRecord>> {

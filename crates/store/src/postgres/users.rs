@@ -11,25 +11,33 @@ use super::{backend, codes, outbox, retrying, violated_constraint, PostgresStore
 pub(crate) const COLUMNS: &str = "pool_id, username_key, username, sub, status, enabled, attributes, password, mfa, \
                                   pending, created_at, updated_at, version";
 
+/// How many columns `COLUMNS` names.
+pub(crate) const USER_COLUMNS: usize = 13;
+
 /// `COLUMNS` qualified by the table alias `u`.
 pub(crate) const U_COLUMNS: &str = "u.pool_id, u.username_key, u.username, u.sub, u.status, u.enabled, \
                                     u.attributes, u.password, u.mfa, u.pending, u.created_at, u.updated_at, u.version";
 
 pub(crate) fn user_row(r: &PgRow) -> UserRecord {
+    user_at(r, 0)
+}
+
+/// The columns of `COLUMNS` read from position `at` on (in that order).
+pub(crate) fn user_at(r: &PgRow, at: usize) -> UserRecord {
     UserRecord {
-        pool_id: r.get("pool_id"),
-        username_key: r.get("username_key"),
-        username: r.get("username"),
-        sub: r.get("sub"),
-        status: r.get("status"),
-        enabled: r.get("enabled"),
-        attributes: r.get("attributes"),
-        password: r.get("password"),
-        mfa: r.get("mfa"),
-        pending: r.get("pending"),
-        created_at: r.get("created_at"),
-        updated_at: r.get("updated_at"),
-        version: r.get("version"),
+        pool_id: r.get(at),
+        username_key: r.get(at + 1),
+        username: r.get(at + 2),
+        sub: r.get(at + 3),
+        status: r.get(at + 4),
+        enabled: r.get(at + 5),
+        attributes: r.get(at + 6),
+        password: r.get(at + 7),
+        mfa: r.get(at + 8),
+        pending: r.get(at + 9),
+        created_at: r.get(at + 10),
+        updated_at: r.get(at + 11),
+        version: r.get(at + 12),
     }
 }
 
@@ -376,33 +384,25 @@ pub(crate) async fn record_event_in(
     since: i64,
     max: u32,
 ) -> StoreResult<bool> {
-    // Events that can no longer count are dropped on the way.
-    sqlx::query("DELETE FROM user_events WHERE pool_id = $1 AND username_key = $2 AND action = $3 AND at <= $4")
-        .bind(pool_id)
-        .bind(username_key)
-        .bind(action)
-        .bind(since)
-        .execute(&mut **tx)
-        .await
-        .map_err(backend)?;
-    let row =
-        sqlx::query("SELECT COUNT(*) AS n FROM user_events WHERE pool_id = $1 AND username_key = $2 AND action = $3")
-            .bind(pool_id)
-            .bind(username_key)
-            .bind(action)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(backend)?;
-    if row.get::<i64, _>("n") >= i64::from(max) {
-        return Ok(false);
-    }
-    sqlx::query("INSERT INTO user_events (pool_id, username_key, action, at) VALUES ($1, $2, $3, $4)")
-        .bind(pool_id)
-        .bind(username_key)
-        .bind(action)
-        .bind(at)
-        .execute(&mut **tx)
-        .await
-        .map_err(backend)?;
-    Ok(true)
+    // One statement: events that can no longer count dropped, the rest counted, and the new one
+    // added if under the limit. Run after the row lock was taken, its snapshot sees every event
+    // committed before.
+    let added = sqlx::query(
+        "WITH gone AS (DELETE FROM user_events \
+           WHERE pool_id = $1 AND username_key = $2 AND action = $3 AND at <= $4), \
+         counted AS (SELECT COUNT(*) AS n FROM user_events \
+           WHERE pool_id = $1 AND username_key = $2 AND action = $3 AND at > $4) \
+         INSERT INTO user_events (pool_id, username_key, action, at) \
+         SELECT $1, $2, $3, $5 FROM counted WHERE counted.n < $6 RETURNING 1",
+    )
+    .bind(pool_id)
+    .bind(username_key)
+    .bind(action)
+    .bind(since)
+    .bind(at)
+    .bind(i64::from(max))
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(backend)?;
+    Ok(added.is_some())
 }

@@ -11,20 +11,25 @@ const COLUMNS: &str = "id, pool_id, username, medium, destination, sender, subje
                        attempts, next_attempt_at, last_error";
 
 fn message_row(r: &Row<'_>) -> rusqlite::Result<OutboxMessage> {
+    message_at(r, 0)
+}
+
+/// The columns of `COLUMNS` read from position `at` on (in that order).
+fn message_at(r: &Row<'_>, at: usize) -> rusqlite::Result<OutboxMessage> {
     Ok(OutboxMessage {
-        id: r.get("id")?,
-        pool_id: r.get("pool_id")?,
-        username: r.get("username")?,
-        medium: r.get("medium")?,
-        destination: r.get("destination")?,
-        sender: r.get("sender")?,
-        subject: r.get("subject")?,
-        body: r.get("body")?,
-        created_at: r.get("created_at")?,
-        status: r.get("status")?,
-        attempts: r.get("attempts")?,
-        next_attempt_at: r.get("next_attempt_at")?,
-        last_error: r.get("last_error")?,
+        id: r.get(at)?,
+        pool_id: r.get(at + 1)?,
+        username: r.get(at + 2)?,
+        medium: r.get(at + 3)?,
+        destination: r.get(at + 4)?,
+        sender: r.get(at + 5)?,
+        subject: r.get(at + 6)?,
+        body: r.get(at + 7)?,
+        created_at: r.get(at + 8)?,
+        status: r.get(at + 9)?,
+        attempts: r.get(at + 10)?,
+        next_attempt_at: r.get(at + 11)?,
+        last_error: r.get(at + 12)?,
     })
 }
 
@@ -97,7 +102,7 @@ impl OutboxStore for SqliteStore {
                      RETURNING seq, {COLUMNS}"
                 ))
                 .and_then(|mut s| {
-                    s.query_map(params![lease_until, now, limit], |r| Ok((r.get("seq")?, message_row(r)?)))?.collect()
+                    s.query_map(params![lease_until, now, limit], |r| Ok((r.get(0)?, message_at(r, 1)?)))?.collect()
                 })
                 .map_err(backend)?;
             rows.sort_by_key(|(seq, _)| *seq);

@@ -1,25 +1,35 @@
 //! Signing keys, sessions and challenges on SQLite.
 
 use async_trait::async_trait;
-use cognate_core::ports::store::{ChallengeRecord, KeyRecord, SessionRecord, StoreResult, TokenStore};
+use cognate_core::ports::store::{ChallengeRecord, KeyRecord, SessionRecord, StoreResult, TokenStore, UserRecord};
 use rusqlite::{params, OptionalExtension, Row};
 
+use super::users::{user_at, USER_COLUMNS, U_COLUMNS};
 use super::{backend, SqliteStore};
 
 const SESSION_COLUMNS: &str =
     "id, pool_id, username_key, client_id, refresh_hash, auth_time, created_at, expires_at, revoked";
 
+/// `SESSION_COLUMNS` qualified by the table alias `s`.
+const S_COLUMNS: &str =
+    "s.id, s.pool_id, s.username_key, s.client_id, s.refresh_hash, s.auth_time, s.created_at, s.expires_at, s.revoked";
+
 fn session_row(r: &Row<'_>) -> rusqlite::Result<SessionRecord> {
+    session_at(r, 0)
+}
+
+/// The columns of `SESSION_COLUMNS` read from position `at` on (in that order).
+fn session_at(r: &Row<'_>, at: usize) -> rusqlite::Result<SessionRecord> {
     Ok(SessionRecord {
-        id: r.get("id")?,
-        pool_id: r.get("pool_id")?,
-        username_key: r.get("username_key")?,
-        client_id: r.get("client_id")?,
-        refresh_hash: r.get("refresh_hash")?,
-        auth_time: r.get("auth_time")?,
-        created_at: r.get("created_at")?,
-        expires_at: r.get("expires_at")?,
-        revoked: r.get::<_, i64>("revoked")? != 0,
+        id: r.get(at)?,
+        pool_id: r.get(at + 1)?,
+        username_key: r.get(at + 2)?,
+        client_id: r.get(at + 3)?,
+        refresh_hash: r.get(at + 4)?,
+        auth_time: r.get(at + 5)?,
+        created_at: r.get(at + 6)?,
+        expires_at: r.get(at + 7)?,
+        revoked: r.get::<_, i64>(at + 8)? != 0,
     })
 }
 
@@ -108,6 +118,33 @@ impl TokenStore for SqliteStore {
             c.prepare_cached(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"))?
                 .query_row([id], session_row)
                 .optional()
+        })
+        .await
+    }
+
+    async fn user_and_session(
+        &self,
+        pool_id: &str,
+        username_key: &str,
+        session_id: &str,
+    ) -> StoreResult<Option<(UserRecord, Option<SessionRecord>)>> {
+        let key = [pool_id.to_string(), username_key.to_string(), session_id.to_string()];
+        self.read(move |c| {
+            // One statement, so one read transaction: the user's columns, then the session's
+            // (NULL when there is no such session).
+            c.prepare_cached(&format!(
+                "SELECT {U_COLUMNS}, {S_COLUMNS} FROM users u LEFT JOIN sessions s ON s.id = ?3 \
+                 WHERE u.pool_id = ?1 AND u.username_key = ?2"
+            ))?
+            .query_row(key, |r| {
+                let user = user_at(r, 0)?;
+                let session = match r.get::<_, Option<String>>(USER_COLUMNS)? {
+                    Some(_) => Some(session_at(r, USER_COLUMNS)?),
+                    None => None,
+                };
+                Ok((user, session))
+            })
+            .optional()
         })
         .await
     }

@@ -10,25 +10,33 @@ use super::{backend, codes, outbox, unique_violation, SqliteStore, Unit};
 pub(crate) const COLUMNS: &str = "pool_id, username_key, username, sub, status, enabled, attributes, password, mfa, \
                                   pending, created_at, updated_at, version";
 
+/// How many columns `COLUMNS` names.
+pub(crate) const USER_COLUMNS: usize = 13;
+
 /// `COLUMNS` qualified by the table alias `u`.
 pub(crate) const U_COLUMNS: &str = "u.pool_id, u.username_key, u.username, u.sub, u.status, u.enabled, \
                                     u.attributes, u.password, u.mfa, u.pending, u.created_at, u.updated_at, u.version";
 
 pub(crate) fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
+    user_at(r, 0)
+}
+
+/// The columns of `COLUMNS` read from position `at` on (in that order).
+pub(crate) fn user_at(r: &Row<'_>, at: usize) -> rusqlite::Result<UserRecord> {
     Ok(UserRecord {
-        pool_id: r.get("pool_id")?,
-        username_key: r.get("username_key")?,
-        username: r.get("username")?,
-        sub: r.get("sub")?,
-        status: r.get("status")?,
-        enabled: r.get::<_, i64>("enabled")? != 0,
-        attributes: r.get("attributes")?,
-        password: r.get("password")?,
-        mfa: r.get("mfa")?,
-        pending: r.get("pending")?,
-        created_at: r.get("created_at")?,
-        updated_at: r.get("updated_at")?,
-        version: r.get("version")?,
+        pool_id: r.get(at)?,
+        username_key: r.get(at + 1)?,
+        username: r.get(at + 2)?,
+        sub: r.get(at + 3)?,
+        status: r.get(at + 4)?,
+        enabled: r.get::<_, i64>(at + 5)? != 0,
+        attributes: r.get(at + 6)?,
+        password: r.get(at + 7)?,
+        mfa: r.get(at + 8)?,
+        pending: r.get(at + 9)?,
+        created_at: r.get(at + 10)?,
+        updated_at: r.get(at + 11)?,
+        version: r.get(at + 12)?,
     })
 }
 

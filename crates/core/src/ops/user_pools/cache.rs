@@ -4,7 +4,7 @@
 //! made by another instance are seen within [`POOL_CACHE_TTL`].
 
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use cognate_model::shapes::UserPoolType;
@@ -14,10 +14,13 @@ use crate::ports::PoolRecord;
 /// How long a parsed pool is used before it is read again.
 pub const POOL_CACHE_TTL: Duration = Duration::from_secs(1);
 
+/// A pool as stored and parsed, shared between the requests that read it.
+pub type SharedPool = (Arc<PoolRecord>, Arc<UserPoolType>);
+
 /// The cache.
 #[derive(Default)]
 pub struct PoolCache {
-    entries: RwLock<HashMap<String, (Instant, PoolRecord, UserPoolType)>>,
+    entries: RwLock<HashMap<String, (Instant, SharedPool)>>,
 }
 
 impl std::fmt::Debug for PoolCache {
@@ -28,19 +31,19 @@ impl std::fmt::Debug for PoolCache {
 
 impl PoolCache {
     /// The pool, if read less than [`POOL_CACHE_TTL`] ago.
-    pub fn get(&self, pool_id: &str) -> Option<(PoolRecord, UserPoolType)> {
+    pub fn get(&self, pool_id: &str) -> Option<SharedPool> {
         let entries = self.entries.read().ok()?;
-        let (at, record, pool) = entries.get(pool_id)?;
-        (at.elapsed() < POOL_CACHE_TTL).then(|| (record.clone(), pool.clone()))
+        let (at, pool) = entries.get(pool_id)?;
+        (at.elapsed() < POOL_CACHE_TTL).then(|| pool.clone())
     }
 
     /// Keeps a pool just read or written.
-    pub fn put(&self, record: &PoolRecord, pool: &UserPoolType) {
+    pub fn put(&self, record: Arc<PoolRecord>, pool: Arc<UserPoolType>) {
         if let Ok(mut entries) = self.entries.write() {
             if entries.len() > 10_000 {
-                entries.retain(|_, (at, _, _)| at.elapsed() < POOL_CACHE_TTL);
+                entries.retain(|_, (at, _)| at.elapsed() < POOL_CACHE_TTL);
             }
-            entries.insert(record.id.clone(), (Instant::now(), record.clone(), pool.clone()));
+            entries.insert(record.id.clone(), (Instant::now(), (record, pool)));
         }
     }
 

@@ -18,6 +18,8 @@ pub use list_user_pools::list_user_pools;
 pub use settings::default_password_policy;
 pub use update_user_pool::update_user_pool;
 
+use std::sync::Arc;
+
 use cognate_model::shapes::UserPoolType;
 
 use super::{from_document, to_document, UPDATE_ATTEMPTS};
@@ -29,11 +31,18 @@ use crate::Services;
 /// The stored pool and its document; `ResourceNotFoundException` if there is none.
 /// Served from the instance's short-lived cache of parsed pools (see [`cache`]).
 pub async fn load(svc: &Services, pool_id: &str) -> Result<(PoolRecord, UserPoolType)> {
+    let (record, pool) = load_shared(svc, pool_id).await?;
+    Ok((PoolRecord::clone(&record), UserPoolType::clone(&pool)))
+}
+
+/// [`load`] without copying the cached pool (for the paths every request takes).
+pub async fn load_shared(svc: &Services, pool_id: &str) -> Result<cache::SharedPool> {
     if let Some(cached) = svc.pools.get(pool_id) {
         return Ok(cached);
     }
     let (record, pool) = load_fresh(svc, pool_id).await?;
-    svc.pools.put(&record, &pool);
+    let (record, pool) = (Arc::new(record), Arc::new(pool));
+    svc.pools.put(record.clone(), pool.clone());
     Ok((record, pool))
 }
 
@@ -58,7 +67,7 @@ where
         record.document = to_document(&pool)?;
         record.version += 1;
         if svc.store.update_pool(&record).await? {
-            svc.pools.put(&record, &pool);
+            svc.pools.put(Arc::new(record), Arc::new(pool.clone()));
             return Ok(pool);
         }
     }

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use super::StoreResult;
+use super::{StoreResult, UserRecord};
 use crate::ports::clock::Millis;
 
 /// A pool's signing key.
@@ -79,6 +79,15 @@ pub trait TokenStore: Send + Sync {
 
     /// The session with this id.
     async fn get_session(&self, id: &str) -> StoreResult<Option<SessionRecord>>;
+
+    /// The user and, if it exists, the session with id `session_id` (whoever's it is), read
+    /// together in one step: what every access-token check needs. `None` without such a user.
+    async fn user_and_session(
+        &self,
+        pool_id: &str,
+        username_key: &str,
+        session_id: &str,
+    ) -> StoreResult<Option<(UserRecord, Option<SessionRecord>)>>;
 
     /// The session a refresh token (by hash) belongs to.
     async fn find_session_by_refresh(&self, refresh_hash: &str) -> StoreResult<Option<SessionRecord>>;
