@@ -7,7 +7,8 @@
 //! before the commit that holds its writes. Under load that turns many small commits (and, with
 //! `synchronous=FULL`, many fsyncs) into few. Point reads run on pooled read connections in
 //! place (a WAL reader never waits for the writer; a point read takes microseconds); scans run
-//! on the blocking pool. The busy timeout covers other processes sharing the file.
+//! on the blocking pool. The busy timeout covers other processes sharing the file. The writer
+//! never checkpoints: a checkpoint thread copies the log into the database file beside it.
 
 mod codes;
 mod groups;
@@ -86,6 +87,37 @@ struct Done {
 struct Writer {
     jobs: Mutex<Option<mpsc::Sender<Job>>>,
     thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// Dropping the sender stops the checkpoint thread.
+    checkpointer: Mutex<Option<(mpsc::Sender<()>, std::thread::JoinHandle<()>)>>,
+}
+
+/// How often the checkpoint thread copies the write-ahead log into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
+
+/// Log frames (pages) past which the checkpoint thread has the log started over.
+const RESTART_FRAMES: i64 = 8192;
+
+/// The size the log file is cut back to when the log starts over, in bytes.
+const WAL_SIZE_LIMIT: i64 = 64 << 20;
+
+/// The checkpoint thread, until `stop` is dropped. Every [`CHECKPOINT_EVERY`] a passive
+/// checkpoint copies what the log holds into the database file without blocking the writer or
+/// readers. Under steady writes such a checkpoint never quite catches up, so the log would grow
+/// without end: past [`RESTART_FRAMES`] a restart checkpoint waits for the writer's current
+/// batch, copies the few frames left and lets the next write start the log from the beginning.
+fn checkpoint_loop(conn: &Connection, stop: &mpsc::Receiver<()>) {
+    while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_EVERY) {
+        let frames = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1));
+        let done = match frames {
+            Ok(frames) if frames > RESTART_FRAMES => {
+                conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()))
+            }
+            other => other.map(|_| ()),
+        };
+        if let Err(e) = done {
+            tracing::warn!(error = %e, "checkpointing the write-ahead log");
+        }
+    }
 }
 
 /// Prepared statements kept per connection.
@@ -161,12 +193,30 @@ impl SqliteStore {
             .context("opening read connections")?;
         let conn = Connection::open(path).context("opening the write connection")?;
         configure(&conn, synchronous).context("configuring the write connection")?;
+        // The writer never checkpoints at commit (a checkpoint copies pages into the database
+        // file and syncs it: milliseconds that every request of the batch would wait for); the
+        // checkpointer thread does it beside it.
+        conn.pragma_update(None, "wal_autocheckpoint", 0).context("configuring the write connection")?;
+        // A log file that grew under a burst is cut back when the log starts over.
+        conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT).context("configuring the write connection")?;
+        let checkpoints = Connection::open(path).context("opening the checkpoint connection")?;
+        configure(&checkpoints, synchronous).context("configuring the checkpoint connection")?;
         let (tx, rx) = mpsc::channel::<Job>();
         let thread = std::thread::Builder::new()
             .name("cognate-sqlite-writer".into())
             .spawn(move || write_loop(conn, rx))
             .context("starting the writer thread")?;
-        Ok(Self { readers, writer: Arc::new(Writer { jobs: Mutex::new(Some(tx)), thread: Mutex::new(Some(thread)) }) })
+        let (stop, stopped) = mpsc::channel::<()>();
+        let checkpointer = std::thread::Builder::new()
+            .name("cognate-sqlite-checkpointer".into())
+            .spawn(move || checkpoint_loop(&checkpoints, &stopped))
+            .context("starting the checkpoint thread")?;
+        let writer = Writer {
+            jobs: Mutex::new(Some(tx)),
+            thread: Mutex::new(Some(thread)),
+            checkpointer: Mutex::new(Some((stop, checkpointer))),
+        };
+        Ok(Self { readers, writer: Arc::new(writer) })
     }
 
     /// Runs a unit of work on the writer; answers once the commit that holds it is done.
@@ -304,6 +354,11 @@ impl Store for SqliteStore {
             .await;
         if let Ok(mut jobs) = self.writer.jobs.lock() {
             jobs.take();
+        }
+        let checkpointer = self.writer.checkpointer.lock().ok().and_then(|mut c| c.take());
+        if let Some((stop, thread)) = checkpointer {
+            drop(stop);
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
         }
         let thread = self.writer.thread.lock().ok().and_then(|mut t| t.take());
         if let Some(thread) = thread {

@@ -23,12 +23,16 @@ pub async fn get_user_attribute_verification_code(
     let now = svc.clock.now_millis();
     let limit = svc.config.limits.get_code;
     let limit = EventLimit { action: "get_code".into(), at: now, since: now - limit.window_millis, max: limit.max };
-    // A request over the limit must not reach the CustomMessage trigger: counted here (a read),
-    // and counted again where the code is stored, in its transaction.
-    let (recent, _) =
-        svc.store.recent_events(&a.pool_id, &a.user.record.username_key, &limit.action, limit.since).await?;
-    if recent >= limit.max {
-        return Err(limit_exceeded());
+    // The limit is counted where the code is stored, in its transaction. A request over it must
+    // not reach the CustomMessage trigger, nor be refused for a missing delivery channel (the
+    // limit is answered first): when either could happen, it is also read here first.
+    let has_trigger = a.pool.lambda_config.as_ref().is_some_and(|l| l.custom_message.is_some());
+    if has_trigger || delivery::require_channel(svc, to.medium).is_err() {
+        let (recent, _) =
+            svc.store.recent_events(&a.pool_id, &a.user.record.username_key, &limit.action, limit.since).await?;
+        if recent >= limit.max {
+            return Err(limit_exceeded());
+        }
     }
     let text = codes::new_code(svc.rng.as_ref());
     let caller = Caller {
