@@ -121,7 +121,7 @@ fn checkpoint_loop(conn: &Connection, stop: &mpsc::Receiver<()>) {
 }
 
 /// Prepared statements kept per connection.
-const STATEMENT_CACHE: usize = 128;
+const STATEMENT_CACHE: usize = 32;
 
 fn configure(conn: &Connection, synchronous: &str) -> rusqlite::Result<()> {
     // Every statement is prepared once per connection and kept: more distinct statements than
