@@ -268,10 +268,8 @@ async fn bench(root: &Path, bin: &Path, o: &Options) -> Result<Report> {
                         server.cpu_seconds()
                     }
                 };
-                let (result, cpu_from) = tokio::join!(
-                    load::drive(servers[s].addr, load, o.connections, o.warmup, o.duration),
-                    cpu_from
-                );
+                let (result, cpu_from) =
+                    tokio::join!(load::drive(servers[s].addr, load, o.connections, o.warmup, o.duration), cpu_from);
                 let mut result = result?;
                 if let (Some(from), Some(to)) = (cpu_from, servers[s].cpu_seconds()) {
                     if result.requests > 0 {

@@ -181,7 +181,8 @@ mod tests {
     const NOW: i64 = 1_700_000_000;
 
     fn token(exp: i64) -> String {
-        let claims = json!({"sub": "s", "iss": ISS, "token_use": "access", "iat": NOW, "exp": exp, "username": "alice"});
+        let claims =
+            json!({"sub": "s", "iss": ISS, "token_use": "access", "iat": NOW, "exp": exp, "username": "alice"});
         test_keys::a().sign(&claims).unwrap()
     }
 
@@ -218,7 +219,8 @@ mod tests {
         let t = token(NOW + 60);
         cache.verify(&t, &keys(), &access, NOW).unwrap();
         // The genuine token's signature on other claims: not the cached token, and refused.
-        let forged_claims = json!({"sub": "s", "iss": ISS, "token_use": "access", "iat": NOW, "exp": NOW + 60, "username": "mallory"});
+        let forged_claims =
+            json!({"sub": "s", "iss": ISS, "token_use": "access", "iat": NOW, "exp": NOW + 60, "username": "mallory"});
         let forged_payload = {
             use base64::Engine;
             base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(forged_claims.to_string())
@@ -227,7 +229,9 @@ mod tests {
         let forged = format!("{}.{}.{}", parts[0], forged_payload, parts[2]);
         assert_eq!(cache.verify(&forged, &keys(), &access, NOW), Err(VerifyError::BadSignature));
         // Signed by another key under the same kid: refused, though the kid is known.
-        let other = test_keys::b_same_kid().sign(&json!({"sub": "s", "iss": ISS, "token_use": "access", "exp": NOW + 60})).unwrap();
+        let other = test_keys::b_same_kid()
+            .sign(&json!({"sub": "s", "iss": ISS, "token_use": "access", "exp": NOW + 60}))
+            .unwrap();
         assert_eq!(cache.verify(&other, &keys(), &access, NOW), Err(VerifyError::BadSignature));
         // A token refused is not kept: an expired one stays refused when the clock is turned back.
         let old = token(NOW - 1);

@@ -148,10 +148,7 @@ impl TokenStore for PostgresStore {
         .await
         .map_err(backend)?;
         Ok(row.map(|r| {
-            let session = r
-                .get::<Option<String>, _>(USER_COLUMNS)
-                .is_some()
-                .then(|| session_at(&r, USER_COLUMNS));
+            let session = r.get::<Option<String>, _>(USER_COLUMNS).is_some().then(|| session_at(&r, USER_COLUMNS));
             (user_at(&r, 0), session)
         }))
     }

@@ -109,9 +109,7 @@ fn checkpoint_loop(conn: &Connection, stop: &mpsc::Receiver<()>) {
     while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_EVERY) {
         let frames = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1));
         let done = match frames {
-            Ok(frames) if frames > RESTART_FRAMES => {
-                conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()))
-            }
+            Ok(frames) if frames > RESTART_FRAMES => conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(())),
             other => other.map(|_| ()),
         };
         if let Err(e) = done {
