@@ -9,7 +9,7 @@ use std::sync::{Arc, RwLock};
 use aws_lc_rs::digest;
 use serde_json::{Map, Value};
 
-use super::jwt::{numeric_date, verify_with_kid};
+use super::jwt::{check_claims, numeric_date, verify_with_kid};
 use super::{new_kid, Expectations, PublicKey, SigningKey, VerifyError, MAX_TOKEN_LEN};
 
 /// A pool's keys, oldest first: the newest signs, all verify.
@@ -76,8 +76,8 @@ pub struct VerifiedTokens {
 struct Verified {
     claims: Arc<Map<String, Value>>,
     kid: String,
+    /// When it expires (for making room; validity is checked from the claims on every use).
     expires: i64,
-    not_before: i64,
 }
 
 /// Entries kept at most (each a few hundred bytes of claims).
@@ -101,28 +101,13 @@ impl VerifiedTokens {
             if !keys.iter().any(|k| k.kid() == v.kid) {
                 return Err(VerifyError::UnknownKey);
             }
-            let claim = |name: &str| v.claims.get(name).and_then(Value::as_str);
-            if claim("iss") != Some(expected.issuer) {
-                return Err(VerifyError::WrongIssuer);
-            }
-            if claim("token_use") != Some(expected.token_use) {
-                return Err(VerifyError::WrongTokenUse);
-            }
-            let leeway = expected.leeway_seconds.max(0);
-            if now_epoch_seconds > v.expires.saturating_add(leeway) {
-                return Err(VerifyError::Expired);
-            }
-            if v.not_before > now_epoch_seconds.saturating_add(leeway) {
-                return Err(VerifyError::NotYetValid);
-            }
+            check_claims(&v.claims, expected, now_epoch_seconds)?;
             return Ok(v.claims);
         }
         let publics: Vec<PublicKey> = keys.iter().map(SigningKey::public).collect();
         let (claims, kid) = verify_with_kid(token, &publics, expected, now_epoch_seconds)?;
-        let date = |name: &str| claims.get(name).map(numeric_date).and_then(Result::ok);
-        // `verify` refused a token without a readable `exp`, and unreadable `iat`/`nbf`.
-        let expires = date("exp").ok_or(VerifyError::Malformed)?;
-        let not_before = date("iat").into_iter().chain(date("nbf")).max().unwrap_or(i64::MIN);
+        // `verify` refused a token without a readable `exp`.
+        let expires = claims.get("exp").map(numeric_date).ok_or(VerifyError::Malformed)??;
         let claims = Arc::new(claims);
         if let Ok(mut m) = self.entries.write() {
             if m.len() >= VERIFIED_CAPACITY {
@@ -131,7 +116,7 @@ impl VerifiedTokens {
                     m.clear();
                 }
             }
-            m.insert(digest, Verified { claims: claims.clone(), kid, expires, not_before });
+            m.insert(digest, Verified { claims: claims.clone(), kid, expires });
         }
         Ok(claims)
     }
@@ -249,7 +234,7 @@ mod tests {
                 let mut key = [0u8; 32];
                 key[..8].copy_from_slice(&(i as u64).to_be_bytes());
                 key[31] = exp as u8;
-                m.insert(key, Verified { claims: Arc::default(), kid: "k".into(), expires: exp, not_before: 0 });
+                m.insert(key, Verified { claims: Arc::default(), kid: "k".into(), expires: exp });
             }
         };
         fill(NOW - 10);

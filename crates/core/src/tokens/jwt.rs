@@ -129,6 +129,17 @@ pub(crate) fn verify_with_kid(
     key.components().verify(&RSA_PKCS1_2048_8192_SHA256, signed, &signature).map_err(|_| VerifyError::BadSignature)?;
 
     let claims = parse_object(&payload_json)?;
+    check_claims(&claims, expected, now_epoch_seconds)?;
+    Ok((claims, kid.to_string()))
+}
+
+/// What the claims of a token whose signature holds must say: the expected issuer and use, and
+/// times that hold at `now_epoch_seconds`. Also run on every use of a cached token.
+pub(crate) fn check_claims(
+    claims: &Map<String, Value>,
+    expected: &Expectations,
+    now_epoch_seconds: i64,
+) -> Result<(), VerifyError> {
     if claims.get("iss").and_then(Value::as_str) != Some(expected.issuer) {
         return Err(VerifyError::WrongIssuer);
     }
@@ -148,7 +159,7 @@ pub(crate) fn verify_with_kid(
             }
         }
     }
-    Ok((claims, kid.to_string()))
+    Ok(())
 }
 
 /// A NumericDate claim (RFC 7519 §2): seconds since the epoch, possibly fractional (floored).
