@@ -135,7 +135,7 @@ pub fn message(
     now: i64,
 ) -> OutboxMessage {
     OutboxMessage {
-        id: ids::uuid_v4(svc.rng.as_ref()),
+        id: ids::uuid_v7(svc.rng.as_ref(), now),
         pool_id: pool_id.to_string(),
         username: username.to_string(),
         medium: to.medium.as_str().to_string(),

@@ -26,9 +26,34 @@ pub fn uuid_v4(rng: &dyn Rng) -> String {
     let mut b = [0u8; 16];
     rng.fill(&mut b);
     b[6] = (b[6] & 0x0f) | 0x40;
+    hyphenated(b)
+}
+
+/// A time-ordered (version 7) UUID: the first 48 bits are the Unix time in milliseconds, the
+/// rest random. Ids made later sort after earlier ones, so a store's index of them grows at its
+/// end instead of at random places.
+pub fn uuid_v7(rng: &dyn Rng, now_millis: i64) -> String {
+    let mut b = [0u8; 16];
+    rng.fill(&mut b[6..]);
+    let millis = u64::try_from(now_millis).unwrap_or(0).to_be_bytes();
+    b[..6].copy_from_slice(&millis[2..]);
+    b[6] = (b[6] & 0x0f) | 0x70;
+    hyphenated(b)
+}
+
+/// `b` as a UUID string with the RFC 9562 variant bits set.
+fn hyphenated(mut b: [u8; 16]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    let mut s = String::with_capacity(36);
+    for (i, x) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            s.push('-');
+        }
+        s.push(char::from(HEX[usize::from(x >> 4)]));
+        s.push(char::from(HEX[usize::from(x & 0x0f)]));
+    }
+    s
 }
 
 /// An opaque random token of `bytes` random bytes, base64url without padding.
@@ -69,5 +94,20 @@ mod tests {
         let u = uuid_v4(&rng);
         assert_eq!(u.len(), 36);
         assert_eq!(&u[14..15], "4");
+        assert!(u.split('-').map(str::len).eq([8, 4, 4, 4, 12]), "{u}");
+        assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"), "{u}");
+    }
+
+    #[test]
+    fn time_ordered_uuids_sort_by_their_time() {
+        let rng = Counter(Default::default());
+        let earlier = uuid_v7(&rng, 1_700_000_000_000);
+        let later = uuid_v7(&rng, 1_700_000_000_001);
+        assert_eq!(earlier.len(), 36);
+        assert_eq!(&earlier[14..15], "7");
+        assert!(matches!(&earlier[19..20], "8" | "9" | "a" | "b"), "{earlier}");
+        // 1_700_000_000_000 = 0x018b_cfe5_6800
+        assert!(earlier.starts_with("018bcfe5-6800-7"), "{earlier}");
+        assert!(earlier < later, "{earlier} {later}");
     }
 }

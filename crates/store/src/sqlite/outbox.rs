@@ -33,11 +33,10 @@ fn message_at(r: &Row<'_>, at: usize) -> rusqlite::Result<OutboxMessage> {
     })
 }
 
-/// Adds a message; `seq` orders messages written in the same millisecond.
+/// Adds a message at the end of the outbox (`seq`, the rowid, orders messages as written).
 pub(crate) fn insert(c: &Connection, m: &OutboxMessage) -> StoreResult<()> {
     c.prepare_cached(&format!(
-        "INSERT INTO outbox (seq, {COLUMNS}) VALUES ((SELECT IFNULL(MAX(seq), 0) + 1 FROM outbox), \
-         ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+        "INSERT INTO outbox ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
     ))
     .and_then(|mut s| {
         s.execute(params![
@@ -94,11 +93,12 @@ impl OutboxStore for SqliteStore {
 
     async fn claim_messages(&self, now: i64, lease_until: i64, limit: u32) -> StoreResult<Vec<OutboxMessage>> {
         self.write_kept(move |c| {
-            // One statement under the single writer: due messages leased and returned.
+            // One statement under the single writer: due messages leased and returned, those
+            // due first first (the order of the index of pending messages).
             let mut rows: Vec<(i64, OutboxMessage)> = c
                 .prepare_cached(&format!(
-                    "UPDATE outbox SET next_attempt_at = ?1 WHERE id IN (\
-                     SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?2 ORDER BY seq LIMIT ?3) \
+                    "UPDATE outbox SET next_attempt_at = ?1 WHERE seq IN (\
+                     SELECT seq FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?2 ORDER BY next_attempt_at, seq LIMIT ?3) \
                      RETURNING seq, {COLUMNS}"
                 ))
                 .and_then(|mut s| {

@@ -292,7 +292,7 @@ impl UserStore for SqliteStore {
         let (n, last): (i64, Option<i64>) = self
             .read(move |c| {
                 c.prepare_cached(
-                    "SELECT COUNT(*), MAX(at) FROM user_events \
+                    "SELECT IFNULL(SUM(n), 0), MAX(at) FROM user_events \
                      WHERE pool_id = ?1 AND username_key = ?2 AND action = ?3 AND at > ?4",
                 )?
                 .query_row(params![pool_id, username_key, action, since], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -358,14 +358,19 @@ pub(crate) fn record_event_in(
         .and_then(|mut s| s.execute(params![pool_id, username_key, action, since]))
         .map_err(backend)?;
     let n: i64 = c
-        .prepare_cached("SELECT COUNT(*) FROM user_events WHERE pool_id = ?1 AND username_key = ?2 AND action = ?3")
+        .prepare_cached(
+            "SELECT IFNULL(SUM(n), 0) FROM user_events WHERE pool_id = ?1 AND username_key = ?2 AND action = ?3",
+        )
         .and_then(|mut s| s.query_row(params![pool_id, username_key, action], |r| r.get(0)))
         .map_err(backend)?;
     if n >= i64::from(max) {
         return Ok(false);
     }
-    c.prepare_cached("INSERT INTO user_events (pool_id, username_key, action, at) VALUES (?1, ?2, ?3, ?4)")
-        .and_then(|mut s| s.execute(params![pool_id, username_key, action, at]))
-        .map_err(backend)?;
+    c.prepare_cached(
+        "INSERT INTO user_events (pool_id, username_key, action, at) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (pool_id, username_key, action, at) DO UPDATE SET n = n + 1",
+    )
+    .and_then(|mut s| s.execute(params![pool_id, username_key, action, at]))
+    .map_err(backend)?;
     Ok(true)
 }
