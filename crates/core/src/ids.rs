@@ -25,35 +25,17 @@ pub fn client_secret(rng: &dyn Rng) -> String {
 pub fn uuid_v4(rng: &dyn Rng) -> String {
     let mut b = [0u8; 16];
     rng.fill(&mut b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    hyphenated(b)
+    uuid::Builder::from_random_bytes(b).into_uuid().to_string()
 }
 
 /// A time-ordered (version 7) UUID: the first 48 bits are the Unix time in milliseconds, the
 /// rest random. Ids made later sort after earlier ones, so a store's index of them grows at its
 /// end instead of at random places.
 pub fn uuid_v7(rng: &dyn Rng, now_millis: i64) -> String {
-    let mut b = [0u8; 16];
-    rng.fill(&mut b[6..]);
-    let millis = u64::try_from(now_millis).unwrap_or(0).to_be_bytes();
-    b[..6].copy_from_slice(&millis[2..]);
-    b[6] = (b[6] & 0x0f) | 0x70;
-    hyphenated(b)
-}
-
-/// `b` as a UUID string with the RFC 9562 variant bits set.
-fn hyphenated(mut b: [u8; 16]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let mut s = String::with_capacity(36);
-    for (i, x) in b.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            s.push('-');
-        }
-        s.push(char::from(HEX[usize::from(x >> 4)]));
-        s.push(char::from(HEX[usize::from(x & 0x0f)]));
-    }
-    s
+    let mut b = [0u8; 10];
+    rng.fill(&mut b);
+    let millis = u64::try_from(now_millis).unwrap_or(0);
+    uuid::Builder::from_unix_timestamp_millis(millis, &b).into_uuid().to_string()
 }
 
 /// An opaque random token of `bytes` random bytes, base64url without padding.
