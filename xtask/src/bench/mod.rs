@@ -122,6 +122,8 @@ struct Cell {
     peak_rss_mib: f64,
     /// The server's CPU time per request (all its threads), median over the runs, in µs.
     median_server_cpu_us: Option<f64>,
+    /// The load generator's own CPU time per request (median over runs), in µs.
+    median_client_cpu_us: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -249,7 +251,13 @@ async fn bench(root: &Path, bin: &Path, o: &Options) -> Result<Report> {
                 if unsupported.contains_key(&(op_index, s)) {
                     continue;
                 }
-                let load = Arc::new(OpLoad::new(*op, fixtures[s].clone(), o.connections, format!("r{run}")));
+                let load = Arc::new(OpLoad::new(
+                    *op,
+                    fixtures[s].clone(),
+                    o.connections,
+                    format!("r{run}"),
+                    servers[s].addr.to_string(),
+                ));
                 if run == 0 {
                     let mut conn = Conn::open(servers[s].addr).await?;
                     if let Some(why) = workloads::probe(&load, &mut conn).await? {
@@ -260,25 +268,27 @@ async fn bench(root: &Path, bin: &Path, o: &Options) -> Result<Report> {
                 }
                 let watch = servers[s].watch_rss();
                 // The server's CPU time over the measured part of the run (after the warm-up).
+                let own_cpu = || servers::process_cpu_seconds(std::process::id());
                 let cpu_from = {
                     let server = &servers[s];
                     let warmup = o.warmup;
                     async move {
                         tokio::time::sleep(warmup).await;
-                        server.cpu_seconds()
+                        (server.cpu_seconds(), own_cpu())
                     }
                 };
-                let (result, cpu_from) =
+                let (result, (cpu_from, own_from)) =
                     tokio::join!(load::drive(servers[s].addr, load, o.connections, o.warmup, o.duration), cpu_from);
                 let mut result = result?;
-                if let (Some(from), Some(to)) = (cpu_from, servers[s].cpu_seconds()) {
-                    if result.requests > 0 {
-                        result.server_cpu_us = Some((to - from) * 1e6 / result.requests as f64);
-                    }
-                }
+                let per_request = |from: Option<f64>, to: Option<f64>| match (from, to) {
+                    (Some(from), Some(to)) if result.requests > 0 => Some((to - from) * 1e6 / result.requests as f64),
+                    _ => None,
+                };
+                result.server_cpu_us = per_request(cpu_from, servers[s].cpu_seconds());
+                result.client_cpu_us = per_request(own_from, own_cpu());
                 let rss = watch.peak_mib();
                 eprintln!(
-                    "bench: run {} {:<14} {:<52} {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  errors {}  rss {:.0} MiB  cpu {:.0} µs/req",
+                    "bench: run {} {:<14} {:<52} {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  errors {}  rss {:.0} MiB  cpu {:.0} µs/req  load generator {:.0} µs/req",
                     run + 1,
                     servers[s].name,
                     op.name(),
@@ -287,7 +297,8 @@ async fn bench(root: &Path, bin: &Path, o: &Options) -> Result<Report> {
                     result.p99_ms,
                     result.errors,
                     rss,
-                    result.server_cpu_us.unwrap_or(f64::NAN)
+                    result.server_cpu_us.unwrap_or(f64::NAN),
+                    result.client_cpu_us.unwrap_or(f64::NAN)
                 );
                 results.entry((op_index, s)).or_default().push((result, rss));
             }
@@ -319,6 +330,10 @@ async fn bench(root: &Path, bin: &Path, o: &Options) -> Result<Report> {
                 peak_rss_mib: runs.iter().map(|(_, rss)| *rss).fold(0.0, f64::max),
                 median_server_cpu_us: {
                     let cpu: Vec<f64> = runs.iter().filter_map(|(r, _)| r.server_cpu_us).collect();
+                    (!cpu.is_empty()).then(|| median(cpu))
+                },
+                median_client_cpu_us: {
+                    let cpu: Vec<f64> = runs.iter().filter_map(|(r, _)| r.client_cpu_us).collect();
                     (!cpu.is_empty()).then(|| median(cpu))
                 },
                 runs: runs.into_iter().map(|(r, _)| r).collect(),
@@ -376,13 +391,15 @@ fn render(r: &Report) -> String {
         if r.cognate_args.is_empty() { String::new() } else { format!(", cognate {}", r.cognate_args.join(" ")) },
     );
     t.push_str(
-        "| operation | server | req/s [min..max] | p50 ms | p99 ms | errors | peak RSS MiB | server CPU µs/req | cognate × |\n",
+        "| operation | server | req/s [min..max] | p50 ms | p99 ms | errors | peak RSS MiB | server CPU µs/req \
+         | load generator CPU µs/req | cognate × |\n",
     );
-    t.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    t.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for cell in &r.cells {
         if let Some(why) = &cell.unsupported {
+            let why = why.split_whitespace().collect::<Vec<_>>().join(" ");
             let why: String = why.chars().take(60).collect::<String>().replace('|', "/");
-            t.push_str(&format!("| {} | {} | not answered: {why} | | | | | | |\n", cell.operation, cell.server));
+            t.push_str(&format!("| {} | {} | not answered: {why} | | | | | | | |\n", cell.operation, cell.server));
             continue;
         }
         let ours = r
@@ -397,7 +414,7 @@ fn render(r: &Report) -> String {
             format!("{:.1}", ours / cell.median_per_second)
         };
         t.push_str(&format!(
-            "| {} | {} | {:.0} [{:.0}..{:.0}] | {:.2} | {:.2} | {} | {:.0} | {} | {} |\n",
+            "| {} | {} | {:.0} [{:.0}..{:.0}] | {:.2} | {:.2} | {} | {:.0} | {} | {} | {} |\n",
             cell.operation,
             cell.server,
             cell.median_per_second,
@@ -408,6 +425,7 @@ fn render(r: &Report) -> String {
             cell.errors,
             cell.peak_rss_mib,
             cell.median_server_cpu_us.map(|us| format!("{us:.0}")).unwrap_or_default(),
+            cell.median_client_cpu_us.map(|us| format!("{us:.0}")).unwrap_or_default(),
             ratio
         ));
     }

@@ -7,7 +7,7 @@ use cognate_core::auth::srp;
 use cognate_core::ports::{Clock, SystemClock};
 use serde_json::{json, Value};
 
-use super::load::{Answer, Conn, Outcome, Workload};
+use super::load::{Answer, Conn, Outcome, Request, Workload};
 
 /// The password every benchmark user has.
 pub const PASSWORD: &str = "Bench-passw0rd!";
@@ -84,10 +84,9 @@ pub struct Fixture {
 
 impl Fixture {
     /// The user a connection takes on an iteration: connections walk the users in step, apart.
-    fn user(&self, worker: usize, iteration: u64, connections: usize) -> &User {
+    fn user_index(&self, worker: usize, iteration: u64, connections: usize) -> usize {
         let n = self.users.len() as u64;
-        let index = (worker as u64 + iteration.wrapping_mul(connections as u64)) % n;
-        &self.users[index as usize]
+        ((worker as u64 + iteration.wrapping_mul(connections as u64)) % n) as usize
     }
 }
 
@@ -100,10 +99,14 @@ pub struct OpLoad {
     pub tag: String,
     /// One SRP client per connection (its A is reused: the server does the full work each time).
     pub srp_clients: Vec<srp::Client>,
+    /// Each user's request, for the operations whose request is the same every time.
+    pub requests: Vec<Request>,
+    /// The `host` the requests name.
+    pub host: String,
 }
 
 impl OpLoad {
-    pub fn new(op: Op, fixture: Arc<Fixture>, connections: usize, tag: String) -> Self {
+    pub fn new(op: Op, fixture: Arc<Fixture>, connections: usize, tag: String, host: String) -> Self {
         let srp_clients = if op == Op::SrpAuth {
             (0..connections)
                 .map(|i| {
@@ -119,8 +122,42 @@ impl OpLoad {
         } else {
             Vec::new()
         };
-        Self { op, fixture, connections, tag, srp_clients }
+        let requests = fixture.users.iter().filter_map(|user| fixed_request(op, &fixture, user, &host)).collect();
+        Self { op, fixture, connections, tag, srp_clients, requests, host }
     }
+}
+
+/// The request `op` sends for `user`, when it is the same on every iteration.
+fn fixed_request(op: Op, f: &Fixture, user: &User, host: &str) -> Option<Request> {
+    let (operation, body) = match op {
+        Op::GetUserAttributeVerificationCode => {
+            ("GetUserAttributeVerificationCode", json!({"AccessToken": user.access_token, "AttributeName": "email"}))
+        }
+        // A wrong code: the path every guess takes (read the code, compare in constant time,
+        // count the failure). A right one would need a fresh code per request.
+        Op::VerifyUserAttribute => (
+            "VerifyUserAttribute",
+            json!({"AccessToken": user.access_token, "AttributeName": "email", "Code": "000000"}),
+        ),
+        Op::GetUser => ("GetUser", json!({"AccessToken": user.access_token})),
+        Op::PasswordAuth => (
+            "InitiateAuth",
+            json!({
+                "AuthFlow": "USER_PASSWORD_AUTH",
+                "ClientId": f.client_id,
+                "AuthParameters": {"USERNAME": user.username, "PASSWORD": PASSWORD},
+            }),
+        ),
+        Op::ListUsers => {
+            // The users whose email starts like this user's but for the last two digits: a
+            // hundred of them when that many are stored; the first page (60) is answered.
+            let name = &user.username;
+            let prefix = &name[..name.find('@').unwrap_or(name.len()).saturating_sub(2)];
+            ("ListUsers", json!({"UserPoolId": f.pool_id, "Filter": format!("email ^= \"{prefix}\"")}))
+        }
+        Op::SrpAuth | Op::SignUp => return None,
+    };
+    Some(Request::new(host, operation, &body))
 }
 
 fn judge(answer: &Answer, expected_errors: &[&str]) -> Outcome {
@@ -128,40 +165,31 @@ fn judge(answer: &Answer, expected_errors: &[&str]) -> Outcome {
         return Outcome::Ok;
     }
     match answer.error_code() {
-        Some(code) if expected_errors.contains(&code) => Outcome::Ok,
-        _ => Outcome::Error(format!("HTTP {}: {}", answer.status, answer.body)),
+        Some(code) if expected_errors.contains(&code.as_str()) => Outcome::Ok,
+        _ => Outcome::Error(format!("HTTP {}: {}", answer.status, answer.text())),
     }
 }
 
 impl Workload for OpLoad {
     async fn run(&self, conn: &mut Conn, worker: usize, iteration: u64) -> Result<Outcome> {
         let f = &self.fixture;
-        let user = f.user(worker, iteration, self.connections);
+        let index = f.user_index(worker, iteration, self.connections);
         match self.op {
-            Op::GetUserAttributeVerificationCode => {
-                let body = json!({"AccessToken": user.access_token, "AttributeName": "email"});
-                Ok(judge(&conn.call("GetUserAttributeVerificationCode", &body).await?, &[]))
+            Op::GetUserAttributeVerificationCode | Op::GetUser | Op::PasswordAuth => {
+                Ok(judge(&conn.send(&self.requests[index]).await?, &[]))
             }
             Op::VerifyUserAttribute => {
-                // A wrong code: the path every guess takes (read the code, compare in constant
-                // time, count the failure). A right one would need a fresh code per request.
-                let body = json!({"AccessToken": user.access_token, "AttributeName": "email", "Code": "000000"});
-                let answer = conn.call("VerifyUserAttribute", &body).await?;
+                let answer = conn.send(&self.requests[index]).await?;
                 Ok(judge(&answer, &["CodeMismatchException", "ExpiredCodeException"]))
             }
-            Op::GetUser => {
-                let body = json!({"AccessToken": user.access_token});
-                Ok(judge(&conn.call("GetUser", &body).await?, &[]))
+            Op::ListUsers => {
+                let answer = conn.send(&self.requests[index]).await?;
+                if answer.status == 200 && answer.json()["Users"].as_array().is_none_or(|u| u.is_empty()) {
+                    return Ok(Outcome::Error(format!("no users: {}", answer.text())));
+                }
+                Ok(judge(&answer, &[]))
             }
-            Op::PasswordAuth => {
-                let body = json!({
-                    "AuthFlow": "USER_PASSWORD_AUTH",
-                    "ClientId": f.client_id,
-                    "AuthParameters": {"USERNAME": user.username, "PASSWORD": PASSWORD},
-                });
-                Ok(judge(&conn.call("InitiateAuth", &body).await?, &[]))
-            }
-            Op::SrpAuth => self.srp_sign_in(conn, worker, user).await,
+            Op::SrpAuth => self.srp_sign_in(conn, worker, &f.users[index]).await,
             Op::SignUp => {
                 let username = format!("signup-{}-{worker}-{iteration}@bench.test", self.tag);
                 let body = json!({
@@ -170,18 +198,7 @@ impl Workload for OpLoad {
                     "Password": PASSWORD,
                     "UserAttributes": [{"Name": "email", "Value": username}],
                 });
-                Ok(judge(&conn.call("SignUp", &body).await?, &[]))
-            }
-            Op::ListUsers => {
-                // The users whose email starts like this user's but for the last two digits:
-                // a hundred of them when that many are stored; the first page (60) is answered.
-                let prefix = &user.username[..user.username.find('@').unwrap_or(user.username.len()).saturating_sub(2)];
-                let body = json!({"UserPoolId": f.pool_id, "Filter": format!("email ^= \"{prefix}\"")});
-                let answer = conn.call("ListUsers", &body).await?;
-                if answer.status == 200 && answer.body["Users"].as_array().is_none_or(|u| u.is_empty()) {
-                    return Ok(Outcome::Error(format!("no users for prefix {prefix}: {}", answer.body)));
-                }
-                Ok(judge(&answer, &[]))
+                Ok(judge(&conn.send(&Request::new(&self.host, "SignUp", &body)).await?, &[]))
             }
         }
     }
@@ -200,18 +217,22 @@ impl OpLoad {
         if answer.status != 200 {
             return Ok(judge(&answer, &[]));
         }
-        let p = &answer.body["ChallengeParameters"];
+        let challenge = answer.json();
+        let p = &challenge["ChallengeParameters"];
         let param = |name: &str| p[name].as_str().with_context(|| format!("no {name} in {p}"));
         let timestamp = srp::format_timestamp(SystemClock.now_millis());
-        let Some(signature) = client.process_challenge(
-            srp::pool_name(&f.pool_id),
-            param("USER_ID_FOR_SRP")?,
-            PASSWORD,
-            param("SALT")?,
-            param("SRP_B")?,
-            param("SECRET_BLOCK")?,
-            &timestamp,
-        ) else {
+        // The client's exponentiations, off the connections' thread.
+        let (client, pool_name, timestamp) = (client.clone(), srp::pool_name(&f.pool_id).to_string(), timestamp);
+        let [user_id, salt, srp_b, secret_block] =
+            ["USER_ID_FOR_SRP", "SALT", "SRP_B", "SECRET_BLOCK"].map(|name| param(name).map(str::to_string));
+        let (user_id, salt, srp_b, secret_block) = (user_id?, salt?, srp_b?, secret_block?);
+        let (signature, timestamp) = tokio::task::spawn_blocking(move || {
+            let signature =
+                client.process_challenge(&pool_name, &user_id, PASSWORD, &salt, &srp_b, &secret_block, &timestamp);
+            (signature, timestamp)
+        })
+        .await?;
+        let Some(signature) = signature else {
             return Ok(Outcome::Error("the challenge could not be answered".into()));
         };
         let mut respond = json!({
@@ -224,12 +245,12 @@ impl OpLoad {
                 "TIMESTAMP": timestamp,
             },
         });
-        if let Some(session) = answer.body.get("Session").filter(|s| s.is_string()) {
+        if let Some(session) = challenge.get("Session").filter(|s| s.is_string()) {
             respond["Session"] = session.clone();
         }
         let done = conn.call("RespondToAuthChallenge", &respond).await?;
-        if done.status == 200 && done.body["AuthenticationResult"]["AccessToken"].is_null() {
-            return Ok(Outcome::Error(format!("no tokens: {}", done.body)));
+        if done.status == 200 && done.json()["AuthenticationResult"]["AccessToken"].is_null() {
+            return Ok(Outcome::Error(format!("no tokens: {}", done.text())));
         }
         Ok(judge(&done, &[]))
     }
