@@ -432,8 +432,9 @@ async fn the_hourly_limit_counts_events_in_the_window(f: Fixture) {
     // Once the first event leaves the window, one more is allowed.
     assert!(s.record_event("r_a", "alice", "get_code", 5, 1, 3).await.unwrap());
     assert!(!s.record_event("r_a", "alice", "get_code", 6, 1, 3).await.unwrap());
-    // Recent events are counted with the latest time; clearing forgets one action only.
-    assert_eq!(s.recent_events("r_a", "alice", "get_code", 0).await.unwrap(), (3, Some(5)));
+    // Recent events are counted with the latest time (those at or before `since` never count,
+    // whether or not they are still stored); clearing forgets one action only.
+    assert_eq!(s.recent_events("r_a", "alice", "get_code", 1).await.unwrap(), (3, Some(5)));
     assert_eq!(s.recent_events("r_a", "alice", "get_code", 3).await.unwrap(), (1, Some(5)));
     assert_eq!(s.recent_events("r_a", "alice", "nothing", 0).await.unwrap(), (0, None));
     s.clear_events("r_a", "alice", "get_code").await.unwrap();

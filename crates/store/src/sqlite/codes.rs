@@ -5,6 +5,7 @@ use cognate_core::ports::store::{CodeStore, EventLimit, PutCode, StoreResult};
 use cognate_core::ports::{CodeRecord, OutboxMessage};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use super::users::{record_event_in, Recorded};
 use super::{backend, outbox, SqliteStore, Unit};
 
 fn code_row(r: &Row<'_>) -> rusqlite::Result<CodeRecord> {
@@ -74,12 +75,11 @@ impl CodeStore for SqliteStore {
     ) -> StoreResult<PutCode> {
         let (code, message, limit) = (code.clone(), message.clone(), limit.clone());
         self.write(move |c| {
-            if !user_exists(c, &code.pool_id, &code.username_key)? {
-                return Ok(Unit::Undo(PutCode::UserGone));
-            }
             let (pool, user) = (&code.pool_id, &code.username_key);
-            if !super::users::record_event_in(c, pool, user, &limit.action, limit.at, limit.since, limit.max)? {
-                return Ok(Unit::Undo(PutCode::Limited));
+            match record_event_in(c, pool, user, &limit.action, limit.at, limit.since, limit.max)? {
+                Recorded::Yes => {}
+                Recorded::Limited => return Ok(Unit::Undo(PutCode::Limited)),
+                Recorded::UserGone => return Ok(Unit::Undo(PutCode::UserGone)),
             }
             upsert(c, &code)?;
             outbox::insert(c, &message)?;

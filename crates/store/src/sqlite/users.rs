@@ -333,18 +333,36 @@ impl UserStore for SqliteStore {
     ) -> StoreResult<bool> {
         let (pool_id, username_key, action) = (pool_id.to_string(), username_key.to_string(), action.to_string());
         self.write(move |c| {
-            if !codes::user_exists(c, &pool_id, &username_key)? {
+            Ok(match record_event_in(c, &pool_id, &username_key, &action, at, since, max)? {
+                Recorded::Yes => Unit::Keep(true),
+                Recorded::Limited => Unit::Undo(false),
                 // A user that no longer exists has nothing to count.
-                return Ok(Unit::Undo(true));
-            }
-            Ok(Unit::Keep(record_event_in(c, &pool_id, &username_key, &action, at, since, max)?))
+                Recorded::UserGone => Unit::Undo(true),
+            })
         })
         .await
     }
 }
 
-/// Records the user's `action` at `at` unless it already did so `max` times after `since`
-/// (dropping events that no longer count on the way); false when the limit is reached.
+/// Events outside their window that a user may keep, per action, before they are deleted: the
+/// delete then runs once per this many events instead of on every one, and the table holds at
+/// most this many stale rows (plus the ones that count) for a user and action.
+const STALE_EVENTS_KEPT: i64 = 16;
+
+/// What [`record_event_in`] came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Recorded {
+    /// The event is recorded.
+    Yes,
+    /// The user already did `action` `max` times in the window: nothing recorded.
+    Limited,
+    /// There is no such user: nothing recorded.
+    UserGone,
+}
+
+/// Records the user's `action` at `at` unless it already did so `max` times after `since`.
+/// One statement reads whether the user exists, how many events count and how many no longer
+/// do; a second records the event (events of the same millisecond share a row and its count).
 pub(crate) fn record_event_in(
     c: &rusqlite::Connection,
     pool_id: &str,
@@ -353,18 +371,29 @@ pub(crate) fn record_event_in(
     at: i64,
     since: i64,
     max: u32,
-) -> StoreResult<bool> {
-    c.prepare_cached("DELETE FROM user_events WHERE pool_id = ?1 AND username_key = ?2 AND action = ?3 AND at <= ?4")
+) -> StoreResult<Recorded> {
+    let (exists, counted, stale): (bool, i64, i64) = c
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE pool_id = ?1 AND username_key = ?2), e.counted, e.stale \
+             FROM (SELECT IFNULL(SUM(CASE WHEN at > ?4 THEN n END), 0) AS counted, IFNULL(SUM(at <= ?4), 0) AS stale \
+                   FROM user_events WHERE pool_id = ?1 AND username_key = ?2 AND action = ?3) AS e",
+        )
+        .and_then(|mut s| {
+            s.query_row(params![pool_id, username_key, action, since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        })
+        .map_err(backend)?;
+    if !exists {
+        return Ok(Recorded::UserGone);
+    }
+    if counted >= i64::from(max) {
+        return Ok(Recorded::Limited);
+    }
+    if stale >= STALE_EVENTS_KEPT {
+        c.prepare_cached(
+            "DELETE FROM user_events WHERE pool_id = ?1 AND username_key = ?2 AND action = ?3 AND at <= ?4",
+        )
         .and_then(|mut s| s.execute(params![pool_id, username_key, action, since]))
         .map_err(backend)?;
-    let n: i64 = c
-        .prepare_cached(
-            "SELECT IFNULL(SUM(n), 0) FROM user_events WHERE pool_id = ?1 AND username_key = ?2 AND action = ?3",
-        )
-        .and_then(|mut s| s.query_row(params![pool_id, username_key, action], |r| r.get(0)))
-        .map_err(backend)?;
-    if n >= i64::from(max) {
-        return Ok(false);
     }
     c.prepare_cached(
         "INSERT INTO user_events (pool_id, username_key, action, at) VALUES (?1, ?2, ?3, ?4) \
@@ -372,5 +401,5 @@ pub(crate) fn record_event_in(
     )
     .and_then(|mut s| s.execute(params![pool_id, username_key, action, at]))
     .map_err(backend)?;
-    Ok(true)
+    Ok(Recorded::Yes)
 }
