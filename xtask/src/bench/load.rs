@@ -77,6 +77,16 @@ impl Answer {
     }
 }
 
+/// Reads more of an answer into `buf`, with room for at least `wanted` more bytes; the server
+/// closing the connection first is an error.
+async fn read_more(stream: &mut TcpStream, buf: &mut Vec<u8>, wanted: usize) -> Result<()> {
+    buf.reserve(wanted);
+    if stream.read_buf(buf).await? == 0 {
+        bail!("the server closed the connection in the middle of an answer");
+    }
+    Ok(())
+}
+
 /// How the body of an answer is delimited.
 enum Framing {
     Length(usize),
@@ -162,10 +172,7 @@ impl Conn {
         let body = match framing {
             Framing::Length(n) => {
                 while buf.len() < head_len + n {
-                    buf.reserve(head_len + n - buf.len());
-                    if stream.read_buf(buf).await? == 0 {
-                        bail!("the server closed the connection in the middle of an answer");
-                    }
+                    read_more(stream, buf, head_len + n - buf.len()).await?;
                 }
                 Bytes::copy_from_slice(&buf[head_len..head_len + n])
             }
@@ -187,10 +194,7 @@ impl Conn {
                             // trailer is not expected from these servers).
                             let end = at + size_len + size + 2;
                             while buf.len() < end {
-                                buf.reserve(end - buf.len());
-                                if stream.read_buf(buf).await? == 0 {
-                                    bail!("the server closed the connection in the middle of an answer");
-                                }
+                                read_more(stream, buf, end - buf.len()).await?;
                             }
                             body.extend_from_slice(&buf[at + size_len..at + size_len + size]);
                             at = end;
@@ -198,12 +202,7 @@ impl Conn {
                                 break;
                             }
                         }
-                        Ok(httparse::Status::Partial) => {
-                            buf.reserve(4096);
-                            if stream.read_buf(buf).await? == 0 {
-                                bail!("the server closed the connection in the middle of an answer");
-                            }
-                        }
+                        Ok(httparse::Status::Partial) => read_more(stream, buf, 4096).await?,
                         Err(_) => bail!("a malformed chunk in an answer"),
                     }
                 }

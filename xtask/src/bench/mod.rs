@@ -316,6 +316,11 @@ async fn bench(root: &Path, bin: &Path, o: &Options) -> Result<Report> {
                 v.sort_by(f64::total_cmp);
                 v[v.len() / 2]
             };
+            // The median of a figure the runs may lack (a CPU time that could not be read).
+            let median_of = |runs: &[(RunResult, f64)], figure: fn(&RunResult) -> Option<f64>| {
+                let v: Vec<f64> = runs.iter().filter_map(|(r, _)| figure(r)).collect();
+                (!v.is_empty()).then(|| median(v))
+            };
             let per_second: Vec<f64> = runs.iter().map(|(r, _)| r.per_second).collect();
             cells.push(Cell {
                 server: server.name.clone(),
@@ -328,14 +333,8 @@ async fn bench(root: &Path, bin: &Path, o: &Options) -> Result<Report> {
                 median_p99_ms: median(runs.iter().map(|(r, _)| r.p99_ms).collect()),
                 errors: runs.iter().map(|(r, _)| r.errors).sum(),
                 peak_rss_mib: runs.iter().map(|(_, rss)| *rss).fold(0.0, f64::max),
-                median_server_cpu_us: {
-                    let cpu: Vec<f64> = runs.iter().filter_map(|(r, _)| r.server_cpu_us).collect();
-                    (!cpu.is_empty()).then(|| median(cpu))
-                },
-                median_client_cpu_us: {
-                    let cpu: Vec<f64> = runs.iter().filter_map(|(r, _)| r.client_cpu_us).collect();
-                    (!cpu.is_empty()).then(|| median(cpu))
-                },
+                median_server_cpu_us: median_of(&runs, |r| r.server_cpu_us),
+                median_client_cpu_us: median_of(&runs, |r| r.client_cpu_us),
                 runs: runs.into_iter().map(|(r, _)| r).collect(),
             });
         }
