@@ -274,6 +274,8 @@ async fn bench(root: &Path, bin: &Path, o: &Options) -> Result<Report> {
                     let warmup = o.warmup;
                     async move {
                         tokio::time::sleep(warmup).await;
+                        // A mark for tools that watch the run (scripts/profile starts recording here).
+                        eprintln!("bench: measuring {} on {}", op.name(), server.name);
                         (server.cpu_seconds(), own_cpu())
                     }
                 };
